@@ -1,0 +1,1 @@
+export { quote, command } from './quote.ts';
