@@ -2,7 +2,7 @@
  * Options shared by several commands, defined once so every command spells
  * them the same way.
  */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -59,7 +59,7 @@ export interface RunOptions {
 export function parsePositiveInt(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new Error(`${name} must be a whole number of at least 1, not ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(`${name} must be a whole number of at least 1, not ${JSON.stringify(value)}`);
   }
   return n;
 }
