@@ -54,12 +54,22 @@ export class ConnectionError extends Error {
 }
 
 export interface ConnectOptions {
+  /** TCP connect + SSH handshake + authentication, per hop (default 15 s). */
   connectTimeoutMs?: number;
+  /** SSH keepalive interval (default 15 s); 0 turns keepalives off. */
   keepaliveIntervalMs?: number;
+  /** Unanswered keepalives before the connection counts as dropped (default 3). */
+  keepaliveCountMax?: number;
+  /** runScript's timeout when ExecOptions.timeoutMs is not given (default 600 s). */
+  commandTimeoutMs?: number;
   /** Add unknown host keys to known_hosts (never overwrites a changed one). */
   acceptNewHostKeys?: boolean;
   /** Default known_hosts file when the host has none (default ~/.ssh/known_hosts). */
   knownHostsFile?: string;
+  /** SSH agent socket (default `SSH_AUTH_SOCK`); null: use no agent. */
+  agentSocket?: string | null;
+  /** Identity files tried when a host names none (default ~/.ssh/id_ed25519, id_ecdsa, id_rsa). */
+  identityFiles?: string[];
 }
 
 export interface Connector {
