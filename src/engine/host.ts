@@ -117,6 +117,13 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
   const tasks = play.tasks.map((t) => prepare(t, false));
   const handlers = play.handlers.map((t) => prepare(t, true));
   const all = [...tasks, ...handlers];
+  const defined = new Set(play.handlers.map((h) => h.name));
+  for (const unit of tasks) {
+    const unknown = unit.task.notify.filter((n) => !defined.has(n));
+    if (unknown.length > 0 && unit.outcome.status !== 'failed') {
+      fail(unit, `notifies ${unknown.map((n) => `"${n}"`).join(', ')}, which no handler of the play is named`);
+    }
+  }
 
   /** Runs the probes of `units` in one round trip; returns each one's output (redacted for the fingerprint). */
   const probeAll = async (units: Unit[]): Promise<(ProbeOutput | undefined)[]> => {
@@ -196,7 +203,7 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
     progress('apply');
     const script = buildApplyScript(steps.map((s) => ({ text: s.text })), marker, {
       host: session.host,
-      lockFile: options.lockFile ?? DEFAULT_LOCK_FILE,
+      lockFile: typeof options.lockFile === 'function' ? options.lockFile(session.host) : (options.lockFile ?? DEFAULT_LOCK_FILE),
     });
     const result = await run(script);
     const frames = parseFrames(result.stdout, marker, steps.length);

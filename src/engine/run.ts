@@ -21,7 +21,11 @@ function isOut(outcome: HostOutcome): boolean {
   return outcome.status === 'failed' || outcome.status === 'unreachable' || outcome.status === 'stale';
 }
 
-/** The plays of the plan in order, each with the hosts it targets (in plan order). */
+/**
+ * The plays of the plan in order, each with the hosts it targets (in plan
+ * order). `play` is the first host's copy, for the play-wide settings (name,
+ * serial, max_fail_percentage); each host runs its own copy (its own tasks).
+ */
 export function playsInOrder(plan: CompiledPlan): { play: CompiledPlay; hosts: string[] }[] {
   const byIndex = new Map<number, { play: CompiledPlay; hosts: string[] }>();
   for (const [host, compiled] of Object.entries(plan.hosts)) {
@@ -104,7 +108,7 @@ export async function runPlan(plan: CompiledPlan, options: EngineOptions): Promi
     plays: for (const { play, hosts } of playsInOrder(plan)) {
       const active = hosts.filter((h) => !isOut((sessions.get(h) as HostSession).outcome));
       for (const batch of serialBatches(active, play.serial)) {
-        await Promise.all(batch.map((h) => limit(() => workOn(sessions.get(h) as HostSession, play))));
+        await Promise.all(batch.map((h) => limit(() => workOn(sessions.get(h) as HostSession, ownCopy(plan, h, play.index)))));
         const failed = batch.filter((h) => isOut((sessions.get(h) as HostSession).outcome)).length;
         const stop = batchStopReason(failed, batch.length, play.max_fail_percentage);
         if (stop) {
@@ -125,6 +129,12 @@ export async function runPlan(plan: CompiledPlan, options: EngineOptions): Promi
   const result: RunOutcome = { mode: options.mode, hosts, elapsedSeconds: (performance.now() - started) / 1000 };
   if (aborted) result.aborted = aborted;
   return result;
+}
+
+function ownCopy(plan: CompiledPlan, host: string, index: number): CompiledPlay {
+  const play = plan.hosts[host]?.plays.find((p) => p.index === index);
+  if (!play) throw new Error(`host ${host} has no play ${index}`);
+  return play;
 }
 
 async function closeQuietly(session: HostSession): Promise<void> {

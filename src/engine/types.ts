@@ -107,8 +107,8 @@ export interface EngineOptions {
   allowManagementChange?: boolean;
   /** The host's inventory variables for RunContext.vars. */
   hostVars?: (host: string) => Readonly<Record<string, unknown>>;
-  /** Apply lock file on each host (default /run/zonectl.lock). */
-  lockFile?: string;
+  /** Apply lock file on each host (default /run/zonectl.lock); a function when hosts share a machine (tests). */
+  lockFile?: string | ((host: string) => string);
   /** Set for `apply FILE`: hosts whose state differs are refused as stale. */
   saved?: SavedExpectations;
   onProgress?: (event: ProgressEvent) => void;

@@ -96,6 +96,17 @@ export const testAction = defineModule<{ label: string; fail?: boolean }, null>(
     `echo ${quote(p.label)} >> ${quote(`${rootOf(ctx.vars)}/actions.log`)}${p.fail ? `\necho ${quote(`${p.label} broke`)} >&2\nfalse\necho after-false >> ${quote(`${rootOf(ctx.vars)}/actions.log`)}` : ''}`,
 });
 
+/** An action that runs the shell text it is given (for tests that need a step to wait). */
+export const testShell = defineModule<{ script: string }, null>({
+  name: 'test_shell',
+  doc: { summary: 'runs a script', params: {} },
+  schema: z.object({ script: z.string() }),
+  probe: () => 'true',
+  parse: () => null,
+  diff: () => [{ summary: 'run script', action: true }],
+  commands: (_c, p) => p.script,
+});
+
 /** A module whose commands never converge (for verify). */
 export const testStubborn = defineModule<{ name: string }, string>({
   name: 'test_stubborn',
@@ -120,7 +131,7 @@ export const testMissing = defineModule<{ key: string }, never>({
   commands: () => 'true',
 });
 
-export const testModules: ModuleDefinition[] = [testFile, testAction, testStubborn, testMissing];
+export const testModules: ModuleDefinition[] = [testFile, testAction, testShell, testStubborn, testMissing];
 export const findTestModule = (name: string): ModuleDefinition | undefined => testModules.find((m) => m.name === name);
 
 let counter = 0;
