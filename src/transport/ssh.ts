@@ -146,7 +146,9 @@ function openHop(hop: Hop, sock: Duplex | undefined, knownHosts: KnownHosts, cre
       if (settled) return; // after ready, the connection object owns errors
       // ssh2 reports these and carries on with the next credential.
       if (error.level === 'agent') {
-        skipped.push(`agent (${error.message})`);
+        const at = tried.lastIndexOf('agent');
+        if (at >= 0) tried.splice(at, 1);
+        skipped.push(`agent ${credentials.agent ?? ''} (${error.message.toLowerCase()})`);
         return;
       }
       if (error.level === 'client-authentication' && /signing/i.test(error.message)) return;
