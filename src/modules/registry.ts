@@ -4,9 +4,19 @@
  */
 import type { ModuleDefinition } from './contract.ts';
 // modules: imports (one per line, sorted)
+import { commandModule } from './command/index.ts';
+import { fileModule } from './file/index.ts';
+import { propertiesModule } from './properties/index.ts';
+import { sysctlModule } from './sysctl/index.ts';
+import { templateModule } from './template/index.ts';
 
 const all: ModuleDefinition[] = [
   // modules: list (one per line, sorted)
+  commandModule,
+  fileModule,
+  propertiesModule,
+  sysctlModule,
+  templateModule,
 ];
 
 export const modules: ReadonlyMap<string, ModuleDefinition> = new Map(all.map((m) => [m.name, m]));

@@ -1,0 +1,25 @@
+/**
+ * The guards of a command (creates, removes, unless) as shell text. The same
+ * text runs in the probe (to predict) and again right before the command (so
+ * a path made by an earlier task in the same apply is respected).
+ * Prints `command.skip <reason>` and stops when a guard says skip.
+ */
+import { quote } from '../../shell/quote.ts';
+import type { CommandParams } from './schema.ts';
+
+export function guardScript(p: CommandParams, report: boolean): string[] {
+  const skip = (reason: string): string => (report ? `printf '%s\\n' ${quote(`command.skip ${reason}`)}; exit 0` : 'exit 0');
+  const lines: string[] = [];
+  if (p.creates !== undefined) lines.push(`if [ -e ${quote(p.creates)} ]; then ${skip(`${p.creates} exists`)}; fi`);
+  if (p.removes !== undefined) lines.push(`if [ ! -e ${quote(p.removes)} ]; then ${skip(`${p.removes} does not exist`)}; fi`);
+  if (p.unless !== undefined) {
+    // The test command's own output is not ours to show: only its exit status counts.
+    const cd = p.chdir === undefined ? '' : `cd ${quote(p.chdir)} && `;
+    lines.push(`if ( ${cd}sh -c ${quote(p.unless)} ) >/dev/null 2>&1 </dev/null; then ${skip('unless succeeded')}; fi`);
+  }
+  return lines;
+}
+
+export function isGuarded(p: CommandParams): boolean {
+  return p.creates !== undefined || p.removes !== undefined || p.unless !== undefined;
+}

@@ -1,0 +1,16 @@
+/**
+ * What a file should be, in one shape for every module that writes files
+ * (file, template, properties, sysctl's persisted file).
+ */
+export interface DesiredFile {
+  path: string;
+  state: 'present' | 'absent';
+  /** The whole text; undefined = leave the content alone (create empty when missing). */
+  content?: string | undefined;
+  /** Four octal digits; undefined = keep the file's own (umask default when created). */
+  mode?: string | undefined;
+  owner?: string | undefined;
+  group?: string | undefined;
+  backup?: boolean | undefined;
+  validate?: string | undefined;
+}

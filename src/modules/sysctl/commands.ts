@@ -1,0 +1,35 @@
+/**
+ * Sysctl changes → shell text: write the running value under /proc/sys (no
+ * dependency on procps), then edit the persisted file on the host, in place.
+ */
+import { quote } from '../../shell/quote.ts';
+import type { Change } from '../contract.ts';
+import { atomicWriteScript } from '../file/write.ts';
+import { keyLinesEditCommand } from '../properties/key-lines-awk.ts';
+import { procPath } from './keys.ts';
+import type { SysctlChangeData } from './diff.ts';
+import type { SysctlParams } from './schema.ts';
+
+export function sysctlCommands(changes: readonly Change[], desired: SysctlParams): string {
+  const data = changes.map((c) => c.data as SysctlChangeData);
+  const out: string[] = [];
+  for (const d of data) {
+    if (d.op !== 'runtime') continue;
+    const value = desired.set[d.key] as string;
+    const message = quote(`zonectl: the kernel refused ${d.key} = ${value}`);
+    out.push(`printf '%s\\n' ${quote(value)} > ${quote(`/proc/sys/${procPath(d.key)}`)} || { echo ${message} >&2; exit 1; }`);
+  }
+  // Only the keys that need it; the edit leaves every other line of the file alone.
+  const persist = [...new Set(data.filter((d) => d.op === 'persist').map((d) => d.key))];
+  if (persist.length > 0) {
+    const set = persist.map((key) => [key, desired.set[key] as string] as const);
+    out.push(
+      atomicWriteScript({
+        path: desired.file,
+        produce: keyLinesEditCommand(desired.file, 'sysctl', { set, remove: [] }),
+        skipWhenSame: true,
+      }),
+    );
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,58 @@
+/**
+ * Desired sysctl values vs the running kernel and the persisted file → changes. Pure.
+ */
+import { TaskError } from '../contract.ts';
+import type { Change } from '../contract.ts';
+import type { KeyLine } from '../properties/key-lines.ts';
+import { normaliseValue, procPath } from './keys.ts';
+import type { SysctlParams } from './schema.ts';
+import type { SysctlState } from './state.ts';
+
+export type SysctlChangeData = { op: 'runtime'; key: string } | { op: 'persist'; key: string };
+
+/** The keys this task acts on: all of them, minus those the kernel lacks when ignore_missing is set. */
+export function presentKeys(desired: SysctlParams, actual: SysctlState): string[] {
+  const keys: string[] = [];
+  for (const key of Object.keys(desired.set)) {
+    const now = actual.runtime[key];
+    if (now?.status === 'missing') {
+      if (desired.ignore_missing) continue;
+      throw new TaskError(
+        `sysctl ${key} does not exist on this host (no /proc/sys/${procPath(key)}); ` +
+          'is its kernel module loaded? set ignore_missing: true to skip keys the kernel lacks',
+      );
+    }
+    if (now?.status === 'unreadable') throw new TaskError(`sysctl ${key} cannot be read (/proc/sys/${procPath(key)} is write-only or not permitted)`);
+    keys.push(key);
+  }
+  return keys;
+}
+
+function persistedSummary(key: string, wanted: string, lines: readonly KeyLine[], file: string): string | null {
+  const found = lines.filter((l) => l.key === key);
+  if (found.length === 0) return `${key} in ${file}: (not set) → ${wanted}`;
+  const last = found[found.length - 1] as KeyLine;
+  if (normaliseValue(last.value) !== wanted) return `${key} in ${file}: ${normaliseValue(last.value)} → ${wanted}`;
+  const stale = found.find((l) => normaliseValue(l.value) !== wanted);
+  if (stale) return `${key} in ${file}: duplicate line ${stale.line + 1} has ${normaliseValue(stale.value)} → ${wanted}`;
+  return null;
+}
+
+export function diffSysctl(desired: SysctlParams, actual: SysctlState): Change[] {
+  const changes: Change[] = [];
+  const keys = presentKeys(desired, actual);
+  for (const key of keys) {
+    const wanted = desired.set[key] as string;
+    const now = actual.runtime[key];
+    if (now?.status === 'value' && now.value !== wanted) {
+      changes.push({ summary: `${key}: ${now.value} → ${wanted}`, data: { op: 'runtime', key } satisfies SysctlChangeData });
+    }
+  }
+  if (actual.persisted) {
+    for (const key of keys) {
+      const summary = persistedSummary(key, desired.set[key] as string, actual.persisted.lines, desired.file);
+      if (summary) changes.push({ summary, data: { op: 'persist', key } satisfies SysctlChangeData });
+    }
+  }
+  return changes;
+}

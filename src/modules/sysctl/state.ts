@@ -1,0 +1,58 @@
+/**
+ * Probe and parse of sysctl keys: each key's running value under /proc/sys
+ * and, when persisted, the sysctl.d file zonectl keeps.
+ *
+ * Probe output lines (besides the file probe's `file.*` lines):
+ *   sysctl.value <key> <value with newlines and tabs as spaces>
+ *   sysctl.missing <key>
+ *   sysctl.unreadable <key>
+ */
+import { TaskError } from '../contract.ts';
+import type { ProbeOutput } from '../contract.ts';
+import { quote } from '../../shell/quote.ts';
+import type { KeyFileState } from '../properties/state.ts';
+import { keyFileProbe, parseKeyFile } from '../properties/state.ts';
+import { normaliseValue, procPath } from './keys.ts';
+import type { SysctlParams } from './schema.ts';
+
+export type RuntimeValue = { status: 'value'; value: string } | { status: 'missing' } | { status: 'unreadable' };
+
+export interface SysctlState {
+  runtime: Record<string, RuntimeValue>;
+  /** The persisted file; null when persist is false. */
+  persisted: KeyFileState | null;
+}
+
+export function sysctlProbe(params: SysctlParams): string {
+  const lines = ['('];
+  for (const key of Object.keys(params.set)) {
+    const f = quote(`/proc/sys/${procPath(key)}`);
+    const k = quote(key);
+    lines.push(
+      `if [ -f ${f} ]; then`,
+      `  if zc_v=$(tr '\\n\\t' '  ' < ${f}); then printf 'sysctl.value %s %s\\n' ${k} "$zc_v"; else printf 'sysctl.unreadable %s\\n' ${k}; fi`,
+      `else printf 'sysctl.missing %s\\n' ${k}; fi`,
+    );
+  }
+  if (params.persist) lines.push(keyFileProbe(params.file));
+  lines.push(')');
+  return lines.join('\n');
+}
+
+export function parseSysctl(output: ProbeOutput, params: SysctlParams): SysctlState {
+  const runtime: Record<string, RuntimeValue> = {};
+  for (const line of output.stdout.split('\n')) {
+    const m = /^sysctl\.(value|missing|unreadable) (\S+)(?: (.*))?$/.exec(line);
+    if (!m) continue;
+    const key = m[2] as string;
+    if (m[1] === 'value') runtime[key] = { status: 'value', value: normaliseValue(m[3] ?? '') };
+    else runtime[key] = { status: m[1] as 'missing' | 'unreadable' };
+  }
+  for (const key of Object.keys(params.set)) {
+    if (!runtime[key]) {
+      throw new TaskError(`cannot read sysctl ${key}: ${output.stderr.trim() || `probe exit status ${output.exitCode}`}`);
+    }
+  }
+  const persisted = params.persist ? parseKeyFile(output, params.file, 'sysctl') : null;
+  return { runtime, persisted };
+}

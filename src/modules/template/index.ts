@@ -1,0 +1,40 @@
+/**
+ * `template`: handlebars from the role's templates/, rendered at compile time,
+ * then exactly the file module (same probe, diff and commands).
+ */
+import { defineModule, TaskError } from '../contract.ts';
+import { fileCommands } from '../file/commands.ts';
+import type { DesiredFile } from '../file/desired.ts';
+import { diffFile } from '../file/diff.ts';
+import { parseFileProbe } from '../file/parse.ts';
+import type { FileState } from '../file/parse.ts';
+import { fileProbe } from '../file/probe.ts';
+import { templateDoc } from './doc.ts';
+import { templateParams } from './schema.ts';
+import type { TemplateParams } from './schema.ts';
+
+function desiredOf(p: TemplateParams): DesiredFile {
+  // prepare() fills content at compile time; without it there is nothing true to write.
+  if (p.content === undefined) throw new TaskError(`template ${p.src} was not rendered when the plan was compiled`);
+  return {
+    path: p.dest,
+    state: 'present',
+    content: p.content,
+    mode: p.mode,
+    owner: p.owner,
+    group: p.group,
+    backup: p.backup,
+    validate: p.validate,
+  };
+}
+
+export const templateModule = defineModule<TemplateParams, FileState>({
+  name: 'template',
+  doc: templateDoc,
+  schema: templateParams,
+  prepare: (params, ctx) => ({ ...params, content: ctx.render(ctx.readFile('templates', params.src), params.src) }),
+  probe: (params) => `(\n${fileProbe(params.dest)}\n)`,
+  parse: (output, params) => parseFileProbe(output.stdout, params.dest),
+  diff: (desired, actual) => diffFile(desiredOf(desired), actual),
+  commands: (changes, desired) => fileCommands(changes, desiredOf(desired)),
+});
