@@ -1,0 +1,120 @@
+/**
+ * The read-only probe every OVS module runs, and the parse of its framed output.
+ *
+ * One `ovs-vsctl` call lists the Bridge, Port and Interface tables (three JSON
+ * documents, one per line); modules that own flows add one `ovs-ofctl
+ * dump-flows BR cookie=C/-1` per owned cookie. Each section is framed by
+ * `#zonectl-ovs` marker lines carrying its exit status, so one failing command
+ * is told apart from another without relying on `set -e`. Ports are printed
+ * as numbers (`--no-names`): names are mapped back from the Interface table.
+ */
+import { TaskError } from '../modules/contract.ts';
+import type { ProbeOutput } from '../modules/contract.ts';
+import { command } from '../shell/quote.ts';
+import { OvsdbFormatError } from './ovsdb.ts';
+import { LIST_COLUMNS, parseOvsState, type OvsState } from './state.ts';
+
+const MARK = '#zonectl-ovs';
+
+/** How long ovs-vsctl waits for ovsdb-server before it gives up (seconds). */
+const PROBE_TIMEOUT = 10;
+
+function listCommand(): string {
+  const words: string[] = ['ovs-vsctl', `--timeout=${PROBE_TIMEOUT}`, '--format=json'];
+  for (const [table, columns] of Object.entries(LIST_COLUMNS)) {
+    words.push('--', `--columns=${columns.join(',')}`, 'list', table);
+  }
+  return command(...words);
+}
+
+/** The probe's shell text: the table listing plus the flows under each owned cookie. */
+export function ovsProbeScript(flowsOf: readonly { bridge: string; cookie: string }[] = []): string {
+  const lines = [
+    `if ! command -v ovs-vsctl >/dev/null 2>&1; then echo '${MARK} missing'; exit 0; fi`,
+    `echo '${MARK} vsctl'`,
+    `zc_ovs_rc=0; ${listCommand()} 2>&1 || zc_ovs_rc=$?`,
+    `echo "${MARK} vsctl-exit $zc_ovs_rc"`,
+  ];
+  for (const { bridge, cookie } of flowsOf) {
+    lines.push(
+      `echo ${command(`${MARK} flows ${bridge} ${cookie}`)}`,
+      `zc_ovs_rc=0; ${command('ovs-ofctl', '--no-names', 'dump-flows', bridge, `cookie=${cookie}/-1`)} 2>&1 || zc_ovs_rc=$?`,
+      `echo "${MARK} flows-exit $zc_ovs_rc"`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export interface OvsProbeResult {
+  state: OvsState;
+  /** `bridge cookie` → dump-flows text, or null when the bridge does not exist (yet). */
+  flows: Map<string, string | null>;
+}
+
+export function flowsKey(bridge: string, cookie: string): string {
+  return `${bridge} ${cookie}`;
+}
+
+interface Section {
+  head: string;
+  body: string[];
+  exit: number | undefined;
+}
+
+function sections(stdout: string): Section[] {
+  const out: Section[] = [];
+  let current: Section | undefined;
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith(`${MARK} `)) {
+      const rest = line.slice(MARK.length + 1);
+      const exit = /^(?:vsctl|flows)-exit (\d+)$/.exec(rest);
+      if (exit && current) current.exit = Number(exit[1]);
+      else out.push((current = { head: rest, body: [], exit: undefined }));
+    } else if (current) current.body.push(line);
+  }
+  return out;
+}
+
+const NOT_RUNNING = /database connection failed|Connection refused|No such file or directory|timed out|alarm/i;
+
+/** Parses the probe's output; a host without a usable Open vSwitch is a TaskError. */
+export function parseOvsProbe(output: ProbeOutput, host: string): OvsProbeResult {
+  const parts = sections(output.stdout);
+  const first = parts[0];
+  if (first?.head === 'missing') {
+    throw new TaskError(`Open vSwitch is not installed on ${host}: install openvswitch-switch (package module)`);
+  }
+  if (!first || first.head !== 'vsctl' || first.exit === undefined) {
+    throw new TaskError(`the Open vSwitch probe on ${host} did not complete: ${(output.stderr || output.stdout).trim().slice(0, 300)}`);
+  }
+  const vsctlText = first.body.join('\n').trim();
+  if (first.exit !== 0) {
+    if (NOT_RUNNING.test(vsctlText)) {
+      throw new TaskError(`Open vSwitch is not running on ${host}: start openvswitch-switch (service module) — ${vsctlText}`);
+    }
+    throw new TaskError(`ovs-vsctl failed on ${host}: ${vsctlText}`);
+  }
+  const docs = first.body.filter((l) => l.startsWith('{'));
+  const [bridgeDoc, portDoc, interfaceDoc] = docs;
+  if (docs.length !== 3 || !bridgeDoc || !portDoc || !interfaceDoc) {
+    throw new TaskError(`ovs-vsctl on ${host} printed ${docs.length} tables, expected 3 (Bridge, Port, Interface)`);
+  }
+  let state: OvsState;
+  try {
+    state = parseOvsState(bridgeDoc, portDoc, interfaceDoc);
+  } catch (error) {
+    if (error instanceof OvsdbFormatError) throw new TaskError(`cannot read ovs-vsctl's output on ${host}: ${error.message}`);
+    throw error;
+  }
+  const flows = new Map<string, string | null>();
+  for (const part of parts.slice(1)) {
+    const match = /^flows (\S+) (\S+)$/.exec(part.head);
+    if (!match) continue;
+    const [, bridge = '', cookie = ''] = match;
+    const text = part.body.join('\n');
+    if (part.exit === 0) flows.set(flowsKey(bridge, cookie), text);
+    else if (!state.bridges[bridge]) flows.set(flowsKey(bridge, cookie), null);
+    else throw new TaskError(`ovs-ofctl dump-flows ${bridge} failed on ${host}: ${text.trim()}`);
+  }
+  return { state, flows };
+}
