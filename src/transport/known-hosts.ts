@@ -11,6 +11,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { keyTypeOf } from './fingerprint.ts';
 import { knownHostsName, matchesHostPatterns } from './host-pattern.ts';
 
 export type HostKeyStatus = 'match' | 'unknown' | 'changed';
@@ -63,7 +64,10 @@ function parseLine(text: string, line: number): KnownHostEntry | 'skip' | 'inval
   const [hosts, keyType, keyText] = fields;
   if (!hosts || !keyType || !keyText || !/^[A-Za-z0-9+/]+={0,2}$/.test(keyText)) return 'invalid';
   if (hosts.startsWith('|') && !HASHED.test(hosts)) return 'invalid';
-  return { line, marker, hosts, keyType, key: Buffer.from(keyText, 'base64') };
+  const key = Buffer.from(keyText, 'base64');
+  // As ssh does: the key must declare the type the line names.
+  if (keyTypeOf(key) !== keyType) return 'invalid';
+  return { line, marker, hosts, keyType, key };
 }
 
 export class KnownHosts {

@@ -52,8 +52,10 @@ class LocalHostConnection implements HostConnection {
   private exec(command: string, input: string, timeoutMs: number): Promise<ExecResult> {
     this.count += 1;
     return new Promise((resolve, reject) => {
-      // Its own process group, so a timeout kills the script's children too.
-      const child = spawn('sh', ['-c', command], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      // `exec`, as a login shell does for sshd's one command, so the exit status
+      // or signal is the script's own. Its own process group, so a timeout
+      // kills the script's children too.
+      const child = spawn('sh', ['-c', `exec ${command}`], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       let timedOut = false;
