@@ -217,7 +217,7 @@ describe('authentication', () => {
   });
 
   it('says when an identity file is missing or encrypted, and never prints key material', async () => {
-    const encrypted = utils.generateKeyPairSync('ed25519', { passphrase: 'not-used-here', cipher: 'aes256-ctr' });
+    const encrypted = utils.generateKeyPairSync('ed25519', { passphrase: 'not-used-here', cipher: 'aes256-ctr', rounds: 16 });
     const encryptedFile = join(tmp, 'id_encrypted');
     writeFileSync(encryptedFile, encrypted.private, { mode: 0o600 });
     const missing = await failure(new SshConnector(isolated).connect('h1', settings(server.port, { identity_file: join(tmp, 'nope') })));
