@@ -100,7 +100,13 @@ export async function runPlan(plan: CompiledPlan, options: EngineOptions): Promi
       }
     }
     if (session.connection) outcome.execCount = session.connection.execCount;
+    const last = plan.hosts[session.host]?.plays.at(-1)?.index === play.index;
     if (isOut(outcome)) await closeQuietly(session);
+    if (isOut(outcome) || last) {
+      const changed = outcome.plays.some((p) => p.tasks.some((t) => t.status === 'changed'));
+      const status = isOut(outcome) ? outcome.status : changed ? 'changed' : 'ok';
+      options.onProgress?.({ host: session.host, phase: 'done', status });
+    }
   };
 
   let aborted: string | undefined;
@@ -122,8 +128,9 @@ export async function runPlan(plan: CompiledPlan, options: EngineOptions): Promi
   }
 
   const hosts = [...sessions.values()].map((s) => {
+    const neverRun = s.outcome.status === 'skipped';
     finishOutcome(s.outcome, options.mode);
-    options.onProgress?.({ host: s.host, phase: 'done', outcome: s.outcome });
+    if (neverRun) options.onProgress?.({ host: s.host, phase: 'done', status: 'skipped' });
     return s.outcome;
   });
   const result: RunOutcome = { mode: options.mode, hosts, elapsedSeconds: (performance.now() - started) / 1000 };

@@ -91,8 +91,8 @@ export interface ProgressEvent {
   host: string;
   phase: Phase;
   play?: { index: number; name: string };
-  /** With phase `done`. */
-  outcome?: HostOutcome;
+  /** With phase `done`: how the host ended (its counts are final only when the run ends). */
+  status?: HostStatus;
 }
 
 export interface EngineOptions {
