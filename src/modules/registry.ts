@@ -6,6 +6,10 @@ import type { ModuleDefinition } from './contract.ts';
 // modules: imports (one per line, sorted)
 import { commandModule } from './command/index.ts';
 import { fileModule } from './file/index.ts';
+import { ovsBridge } from './ovs_bridge/index.ts';
+import { ovsFlows } from './ovs_flows/index.ts';
+import { ovsPort } from './ovs_port/index.ts';
+import { ovsTunnelMesh } from './ovs_tunnel_mesh/index.ts';
 import { propertiesModule } from './properties/index.ts';
 import { sysctlModule } from './sysctl/index.ts';
 import { templateModule } from './template/index.ts';
@@ -14,6 +18,10 @@ const all: ModuleDefinition[] = [
   // modules: list (one per line, sorted)
   commandModule,
   fileModule,
+  ovsBridge,
+  ovsFlows,
+  ovsPort,
+  ovsTunnelMesh,
   propertiesModule,
   sysctlModule,
   templateModule,

@@ -152,6 +152,14 @@ export function normaliseCookie(value: string | number): string | undefined {
   return `0x${n.toString(16)}`;
 }
 
+/** A dumped flow for the operator: port numbers shown as the port names they stand for. */
+export function withPortNames(flow: string, ports: ReadonlyMap<number, string>): string {
+  return flow.replace(/\b(in_port=|output:)(\d+)\b/g, (all, field: string, n: string) => {
+    const name = ports.get(Number(n));
+    return name ? `${field}${name}` : all;
+  });
+}
+
 export interface FlowChanges {
   /** Desired flows not on the switch, as the operator wrote them. */
   add: string[];
@@ -171,7 +179,7 @@ export function diffFlows(desired: readonly string[], dumped: string | null, por
     desiredKeys.add(key);
     if (!actualKeys.has(key)) add.push(flow);
   }
-  const remove = actual.filter((f) => !desiredKeys.has(normaliseFlow(f.flow, ports))).map((f) => f.flow);
+  const remove = actual.filter((f) => !desiredKeys.has(normaliseFlow(f.flow, ports))).map((f) => withPortNames(f.flow, ports));
   return { add, remove };
 }
 

@@ -57,7 +57,7 @@ describe('flows as written vs as dump-flows prints them (recorded)', () => {
     const dump = flows.get(flowsKey('cloudbr0', '0x7a0002')) ?? null;
     const result = diffFlows(['arp,actions=NORMAL', 'priority=80,udp,tp_dst=53,actions=NORMAL'], dump, ports, '0x7a0002');
     expect(result.add).toEqual(['priority=80,udp,tp_dst=53,actions=NORMAL']);
-    expect(result.remove).toEqual(['priority=100,dl_vlan=100 actions=strip_vlan,output:2', 'priority=90,tcp,nw_dst=10.1.1.1,tp_dst=22 actions=mod_vlan_vid:200,NORMAL']);
+    expect(result.remove).toEqual(['priority=100,dl_vlan=100 actions=strip_vlan,output:vm1', 'priority=90,tcp,nw_dst=10.1.1.1,tp_dst=22 actions=mod_vlan_vid:200,NORMAL']);
     // A dump that (wrongly) contained another cookie's flow would not make it ours.
     expect(diffFlows([], ' cookie=0x99, duration=1s, table=0, priority=500,ip actions=NORMAL', ports, '0x7a0002')).toEqual({ add: [], remove: [] });
     // A bridge that does not exist yet: every desired flow is an add, duplicates once.

@@ -1,0 +1,117 @@
+/**
+ * ovs_bridge and ovs_port from the state recorded on a real Open vSwitch
+ * (test/fixtures/ovs/probe-*.json): params → diff → the one ovs-vsctl transaction.
+ */
+import { describe, expect, it } from 'vitest';
+import { ovsBridge } from '../../src/modules/ovs_bridge/index.ts';
+import { ovsPort } from '../../src/modules/ovs_port/index.ts';
+import { ctx, probeFixture } from '../ovs/fixtures.ts';
+
+const populated = probeFixture('probe-populated');
+const empty = probeFixture('probe-empty');
+
+function plan<P>(module: typeof ovsBridge | typeof ovsPort, raw: unknown, output = populated) {
+  const params = module.schema.parse(raw) as P;
+  const state = module.parse(output, params as never, ctx);
+  const changes = module.diff(params as never, state, ctx);
+  return { changes, summaries: changes.map((c) => c.summary), commands: module.commands(changes, params as never, ctx) };
+}
+
+describe('ovs_bridge', () => {
+  it('creates a missing bridge in one transaction', () => {
+    const r = plan(ovsBridge, { name: 'cloudbr0', datapath_type: 'netdev', fail_mode: 'standalone', stp: false, external_ids: { zone: 'z1' } }, empty);
+    expect(r.summaries).toEqual(['create bridge cloudbr0 (datapath_type=netdev, fail_mode=standalone, stp_enable=false, external_ids: zone=z1)']);
+    expect(r.commands).toBe(
+      `ovs-vsctl --timeout=30 -- --may-exist add-br cloudbr0 -- set bridge cloudbr0 datapath_type=netdev fail_mode=standalone stp_enable=false -- set bridge cloudbr0 'external_ids:"zone"="z1"'`,
+    );
+  });
+
+  it('is in sync with what the recorded bridge has', () => {
+    const r = plan(ovsBridge, { name: 'cloudbr0', datapath_type: 'netdev', fail_mode: 'standalone', stp: false, other_config: { hwaddr: '02:00:00:00:00:01' }, external_ids: { owner: 'ops' } });
+    expect(r.changes).toEqual([]);
+    expect(r.commands).toBe('');
+  });
+
+  it('changes only the columns and keys it is given, leaving other keys alone', () => {
+    const r = plan(ovsBridge, { name: 'cloudbr0', fail_mode: 'secure', stp: true, external_ids: { zone: 'z1', owner: null } });
+    expect(r.summaries).toEqual([
+      'bridge cloudbr0: fail_mode standalone → secure',
+      'bridge cloudbr0: stp false → true',
+      'bridge cloudbr0: external_ids:zone (unset) → z1',
+      'bridge cloudbr0: remove external_ids:owner (was ops)',
+    ]);
+    expect(r.commands).toBe(
+      `ovs-vsctl --timeout=30 -- set bridge cloudbr0 fail_mode=secure -- set bridge cloudbr0 stp_enable=true -- set bridge cloudbr0 'external_ids:"zone"="z1"' -- remove bridge cloudbr0 external_ids '"owner"'`,
+    );
+  });
+
+  it('deletes a bridge with state absent, and nothing when it is gone', () => {
+    expect(plan(ovsBridge, { name: 'cloudbr1', state: 'absent' }).summaries).toEqual(['delete bridge cloudbr1 and its ports p1']);
+    expect(plan(ovsBridge, { name: 'cloudbr1', state: 'absent' }).commands).toBe('ovs-vsctl --timeout=30 -- --if-exists del-br cloudbr1');
+    expect(plan(ovsBridge, { name: 'cloudbr9', state: 'absent' }).changes).toEqual([]);
+  });
+
+  it('refuses names that are too long or could be read as options', () => {
+    expect(() => ovsBridge.schema.parse({ name: 'a-very-long-bridge' })).toThrow(/at most 15 characters/);
+    expect(() => ovsBridge.schema.parse({ name: '--help' })).toThrow(/starting with a letter or digit/);
+    expect(() => ovsBridge.schema.parse({ name: 'br0', fail_mode: 'open' })).toThrow(/standalone/);
+    expect(() => ovsBridge.schema.parse({ name: 'br0', bogus: 1 })).toThrow(/bogus/);
+  });
+});
+
+describe('ovs_port', () => {
+  it('is in sync with the recorded trunk, access and tunnel ports', () => {
+    expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'eth1', type: 'internal', trunks: [200, 100], vlan_mode: 'trunk' }).changes).toEqual([]);
+    expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'eth1', type: 'internal', trunks: '100,200' }).changes).toEqual([]);
+    expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'vm1', type: 'internal', tag: 100, mtu_request: 1450, external_ids: { zonectl: 'yes' } }).changes).toEqual([]);
+    expect(plan(ovsPort, { bridge: 'cloudbr0', name: 't103-1-2', type: 'gre', options: { key: 103, remote_ip: '192.0.2.2' } }).changes).toEqual([]);
+    expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'vx1', type: 'vxlan', options: { key: 5000, remote_ip: '192.0.2.9', dst_port: 4789 } }).changes).toEqual([]);
+  });
+
+  it('creates a port with add-port and its columns in the same transaction', () => {
+    const r = plan(ovsPort, { bridge: 'cloudbr0', name: 'eth2', trunks: [100, 200], vlan_mode: 'trunk' });
+    expect(r.summaries).toEqual(['create port eth2 on bridge cloudbr0 (type=system, trunks=100,200, vlan_mode=trunk)']);
+    expect(r.commands).toBe(
+      "ovs-vsctl --timeout=30 -- --may-exist add-port cloudbr0 eth2 -- set interface eth2 type=system -- set port eth2 'trunks=[100,200]' vlan_mode=trunk",
+    );
+    const gre = plan(ovsPort, { bridge: 'cloudbr0', name: 'gre9', type: 'gre', options: { key: 7, remote_ip: '192.0.2.7' } });
+    expect(gre.commands).toBe(
+      `ovs-vsctl --timeout=30 -- --may-exist add-port cloudbr0 gre9 -- set interface gre9 type=gre -- set interface gre9 'options:"key"="7"' 'options:"remote_ip"="192.0.2.7"'`,
+    );
+  });
+
+  it('corrects an existing port with set/clear/remove, never add-port', () => {
+    const r = plan(ovsPort, { bridge: 'cloudbr0', name: 'vm1', type: 'internal', tag: 200, mtu_request: null, trunks: [], external_ids: { zonectl: null } });
+    expect(r.summaries).toEqual([
+      'port vm1: clear mtu_request (was 1450)',
+      'port vm1: tag 100 → 200',
+      'port vm1: remove external_ids:zonectl (was yes)',
+    ]);
+    expect(r.commands).toBe("ovs-vsctl --timeout=30 -- clear interface vm1 mtu_request -- set port vm1 tag=200 -- remove port vm1 external_ids '\"zonectl\"'");
+    const t = plan(ovsPort, { bridge: 'cloudbr0', name: 't103-1-2', type: 'gre', options: { key: 104, remote_ip: '192.0.2.2' } });
+    expect(t.commands).toBe(`ovs-vsctl --timeout=30 -- set interface t103-1-2 'options:"key"="104"'`);
+    const trunks = plan(ovsPort, { bridge: 'cloudbr0', name: 'eth1', type: 'internal', trunks: '100-102' });
+    expect(trunks.summaries).toEqual(['port eth1: trunks 100,200 → 100,101,102']);
+    expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'eth1', type: 'internal', trunks: null }).commands).toBe('ovs-vsctl --timeout=30 -- clear port eth1 trunks');
+  });
+
+  it('moves a port found on another bridge in one transaction', () => {
+    const r = plan(ovsPort, { bridge: 'cloudbr1', name: 'vm1', type: 'internal', tag: 100 });
+    expect(r.summaries).toEqual(['move port vm1 from bridge cloudbr0 to cloudbr1 (type=internal, tag=100)']);
+    expect(r.commands).toBe('ovs-vsctl --timeout=30 -- --if-exists del-port vm1 -- --may-exist add-port cloudbr1 vm1 -- set interface vm1 type=internal -- set port vm1 tag=100');
+  });
+
+  it('deletes with state absent', () => {
+    expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'vx1', state: 'absent' }).commands).toBe('ovs-vsctl --timeout=30 -- --if-exists del-port vx1');
+    expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'nope', state: 'absent' }).changes).toEqual([]);
+  });
+
+  it('validates params with messages that say what is allowed', () => {
+    expect(() => ovsPort.schema.parse({ bridge: 'b', name: 'g', type: 'gre' })).toThrow(/needs options.remote_ip/);
+    expect(() => ovsPort.schema.parse({ bridge: 'b', name: 'p', type: 'patch' })).toThrow(/needs options.peer/);
+    expect(() => ovsPort.schema.parse({ bridge: 'b', name: 'p', tag: 5000 })).toThrow(/0-4095/);
+    expect(() => ovsPort.schema.parse({ bridge: 'b', name: 'p', trunks: '100,abc' })).toThrow(/bad VLAN list item/);
+    expect(() => ovsPort.schema.parse({ bridge: 'b', name: 'p', options: { csum: true } })).toThrow(/csum/);
+    expect(() => ovsPort.schema.parse({ bridge: 'b', name: 'p', tag: 1, trunks: [2] })).toThrow(/native-tagged/);
+  });
+});
