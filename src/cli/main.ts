@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { isUserError, UserError, UserErrors } from '../errors/index.ts';
 import { VERSION } from '../version.ts';
 // commands: imports (one per line)
+import { registerLab } from './commands/lab.ts';
 
 export function buildProgram(): Command {
   const program = new Command('zonectl')
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   // commands: register (one per line)
+  registerLab(program);
   return program;
 }
 

@@ -1,0 +1,431 @@
+/**
+ * `lab up`: make the machine hold exactly the lab the topology describes.
+ * Idempotent: every step checks first and only changes what is missing or
+ * wrong, and reports what it changed; nothing changed means nothing printed
+ * but "up to date". Things recorded from an earlier up that the topology no
+ * longer has are removed.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import pLimit from 'p-limit';
+import { UserError } from '../errors/index.ts';
+import { inventoryYaml, knownHostsText } from './inventory.ts';
+import { listLinks, listRoutes, mountsUnder, run, tryRun, type HostLink } from './host.ts';
+import { labFiles, type LabState } from './lab-state.ts';
+import {
+  controllerAddress,
+  ipv4Range,
+  labStateDir,
+  mgmtBridge,
+  mgmtHostIface,
+  MGMT_IFACE,
+  nodeAddress,
+  nodeNetns,
+  rangesOverlap,
+  segmentBridge,
+  segmentHostIface,
+} from './names.ts';
+import { bootNode, deleteNetns, nodeInit, runInNode, stopNode } from './node.ts';
+import { ensureScript, sshdConfig } from './node-script.ts';
+import { preflight } from './preflight.ts';
+import { sshdAnswers } from './reachable.ts';
+import { emptyRecord, forget, readRecord, remember, writeRecord, type LabRecord, type NodeRecord } from './state.ts';
+import { loadTopology, requiredPackages, type Endpoint, type Topology, type TopologyNode } from './topology.ts';
+import { TaskError } from '../modules/contract.ts';
+
+export interface LabUpOptions {
+  install?: boolean;
+  log?: (line: string) => void;
+}
+
+/** Nodes started at once: each boot is a handful of short processes. */
+const PARALLEL_NODES = 16;
+
+export async function labUp(topologyFile: string, options: LabUpOptions = {}): Promise<LabState> {
+  const topology = loadTopology(topologyFile);
+  return labUpFromTopology(topology, options);
+}
+
+export async function labUpFromTopology(topology: Topology, options: LabUpOptions = {}): Promise<LabState> {
+  const log = options.log ?? (() => undefined);
+  await preflight(requiredPackages(topology), options);
+  const lab = topology.name;
+  const changes: string[] = [];
+  const changed = (what: string) => {
+    changes.push(what);
+    log(`  ${what}`);
+  };
+
+  let record = readRecord(lab);
+  if (record && record.subnet !== topology.subnet.cidr) {
+    throw new UserError(
+      `lab ${lab} is up with management subnet ${record.subnet}, the topology asks for ${topology.subnet.cidr}`,
+      topology.subnetLocation,
+      `run \`zonectl lab down ${lab}\` first to change it`,
+    );
+  }
+  const bridge = mgmtBridge(lab);
+  await checkSubnetIsFree(topology, bridge);
+  record ??= emptyRecord(lab, topology.file, topology.subnet.cidr);
+  record.topologyFile = topology.file;
+  writeRecord(record);
+
+  const files = labFiles(lab);
+  const stateDir = labStateDir(lab);
+  for (const dir of [stateDir, `${stateDir}/hostkeys`, `${stateDir}/logs`, files.nodesDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (await ensureKey(files.keyFile, `zonectl-lab-${lab}`)) changed(`generated the lab key ${files.keyFile}`);
+
+  // Overlay upper/work dirs may not live on the filesystem they overlay (/): a tmpfs per lab holds them.
+  if (!mountsUnder(files.nodesDir).includes(files.nodesDir)) {
+    remember(record, 'mounts', files.nodesDir);
+    await run(['mount', '-t', 'tmpfs', '-o', 'mode=700', `zonectl-lab-${lab}`, files.nodesDir]);
+    changed(`mounted a tmpfs for node overlays on ${files.nodesDir}`);
+  }
+
+  const nodeRecords = assignNodes(record, topology);
+  await removeStale(record, topology, changed);
+
+  let hostLinks = await listLinks();
+  const hostLink = (name: string) => hostLinks.find((l) => l.ifname === name);
+  await ensureHostBridge(record, bridge, `${controllerAddress(topology.subnet)}/24`, undefined, hostLink(bridge), changed);
+  for (const [i, segment] of topology.segments.entries()) {
+    const name = segmentBridge(lab, i);
+    await ensureHostBridge(record, name, undefined, segment.mtu, hostLink(name), changed);
+  }
+  hostLinks = await listLinks();
+
+  // Nodes, in parallel: netns, management link, init, files, sshd, services.
+  const limit = pLimit(PARALLEL_NODES);
+  const nodeByName = new Map(topology.nodes.map((n) => [n.name, n]));
+  await Promise.all(
+    nodeRecords.map((nr) =>
+      limit(() => ensureNode(record, topology, nr, nodeByName.get(nr.name) as TopologyNode, hostLinks, files, nodeRecords, changed)),
+    ),
+  );
+
+  await ensureLinks(record, topology, changed);
+  await ensureSegments(record, topology, changed);
+
+  // Inventory and known_hosts: rewritten only when their text changes.
+  const knownHosts = knownHostsText(
+    nodeRecords.map((nr) => ({ address: nr.address, publicKey: readFileSync(`${files.hostKeysDir}/${nr.name}_ed25519.pub`, 'utf8') })),
+  );
+  if (writeIfChanged(files.knownHostsFile, knownHosts)) changed(`wrote ${files.knownHostsFile}`);
+  const inventory = inventoryYaml(
+    lab,
+    nodeRecords.map((nr) => ({ name: nr.name, address: nr.address, groups: nr.groups, vars: nodeByName.get(nr.name)?.vars ?? {} })),
+    files,
+  );
+  if (writeIfChanged(files.inventoryFile, inventory)) changed(`wrote ${files.inventoryFile}`);
+
+  await waitForSshd(nodeRecords);
+  log(changes.length === 0 ? `lab ${lab} is up to date: nothing changed` : `lab ${lab} is up: ${changes.length} change${changes.length === 1 ? '' : 's'}`);
+  log(`inventory: ${files.inventoryFile}`);
+  return {
+    name: lab,
+    stateDir,
+    inventoryFile: files.inventoryFile,
+    knownHostsFile: files.knownHostsFile,
+    keyFile: files.keyFile,
+    nodes: nodeRecords.map((nr) => ({ name: nr.name, address: nr.address, groups: nr.groups, netns: nr.netns })),
+    changes,
+  };
+}
+
+async function checkSubnetIsFree(topology: Topology, ownBridge: string): Promise<void> {
+  const ours = ipv4Range(topology.subnet.cidr) as [number, number];
+  for (const route of await listRoutes()) {
+    if (route.dev === ownBridge || route.dst === 'default') continue;
+    const range = ipv4Range(route.dst);
+    if (range && rangesOverlap(ours, range)) {
+      throw new UserError(
+        `management subnet ${topology.subnet.cidr} overlaps the route to ${route.dst}${route.dev ? ` on ${route.dev}` : ''} on this machine`,
+        topology.subnetLocation,
+        'choose another: mgmt: {subnet: a.b.c.0/24}',
+      );
+    }
+  }
+}
+
+/** Nodes keep their index (so address and interface names) across ups; new nodes take free indexes. */
+function assignNodes(record: LabRecord, topology: Topology): NodeRecord[] {
+  const taken = new Set(record.nodes.filter((n) => topology.nodes.some((t) => t.name === n.name)).map((n) => n.index));
+  const result: NodeRecord[] = [];
+  for (const node of topology.nodes) {
+    const old = record.nodes.find((n) => n.name === node.name);
+    let index = old?.index;
+    if (index === undefined) {
+      index = 0;
+      while (taken.has(index)) index++;
+      taken.add(index);
+    }
+    result.push({
+      name: node.name,
+      index,
+      netns: nodeNetns(topology.name, node.name),
+      address: nodeAddress(topology.subnet, index),
+      groups: node.groups,
+      mgmtHostIface: mgmtHostIface(topology.name, index),
+    });
+  }
+  // Removed nodes stay in the record until removeStale has taken them down.
+  record.nodes = [...result, ...record.nodes.filter((n) => !topology.nodes.some((t) => t.name === n.name))];
+  writeRecord(record);
+  return result;
+}
+
+async function removeStale(record: LabRecord, topology: Topology, changed: (what: string) => void): Promise<void> {
+  const wanted = new Set(topology.nodes.map((n) => n.name));
+  for (const old of record.nodes.filter((n) => !wanted.has(n.name))) {
+    await stopNode(old.netns);
+    await deleteNetns(old.netns);
+    forget(record, 'netns', old.netns);
+    await deleteHostLink(record, old.mgmtHostIface);
+    record.nodes = record.nodes.filter((n) => n !== old);
+    writeRecord(record);
+    changed(`removed node ${old.name}`);
+  }
+  const linkKey = (a: string, b: string) => [a, b].sort().join(' ');
+  const wantedLinks = new Set(topology.links.map((l) => linkKey(ep(l.a), ep(l.b))));
+  for (const old of [...record.links]) {
+    if (wantedLinks.has(linkKey(old.a, old.b))) continue;
+    const [node, iface] = old.a.split(':') as [string, string];
+    await tryRun(['ip', '-n', nodeNetns(topology.name, node), 'link', 'delete', iface]);
+    record.links = record.links.filter((l) => l !== old);
+    writeRecord(record);
+    changed(`removed link ${old.a} - ${old.b}`);
+  }
+  const wantedSegments = topology.segments.map((s, i) => ({ bridge: segmentBridge(topology.name, i), members: s.endpoints.map((e, j) => `${segmentHostIface(topology.name, i, j)}=${ep(e)}`) }));
+  for (const old of [...record.segments]) {
+    const now = wantedSegments.find((s) => s.bridge === old.bridge);
+    for (const m of [...old.members]) {
+      if (now?.members.includes(`${m.hostIface}=${m.endpoint}`)) continue;
+      await deleteHostLink(record, m.hostIface);
+      old.members = old.members.filter((x) => x !== m);
+      writeRecord(record);
+      changed(`removed ${m.endpoint} from segment ${old.name}`);
+    }
+    if (!now) {
+      await deleteHostLink(record, old.bridge);
+      record.segments = record.segments.filter((s) => s !== old);
+      writeRecord(record);
+      changed(`removed segment ${old.name}`);
+    }
+  }
+}
+
+async function deleteHostLink(record: LabRecord, ifname: string): Promise<void> {
+  await tryRun(['ip', 'link', 'delete', ifname]);
+  forget(record, 'hostLinks', ifname);
+}
+
+async function ensureHostBridge(
+  record: LabRecord,
+  name: string,
+  address: string | undefined,
+  mtu: number | undefined,
+  existing: HostLink | undefined,
+  changed: (what: string) => void,
+): Promise<void> {
+  if (!existing) {
+    remember(record, 'hostLinks', name);
+    await run(['ip', 'link', 'add', name, 'type', 'bridge']);
+    changed(`created bridge ${name}`);
+  }
+  if (mtu !== undefined && existing?.mtu !== mtu) {
+    await run(['ip', 'link', 'set', name, 'mtu', String(mtu)]);
+    if (existing) changed(`set mtu ${mtu} on ${name}`);
+  }
+  if (address) {
+    const addrs = await run(['ip', '-4', '-o', 'addr', 'show', 'dev', name]);
+    if (!addrs.stdout.includes(` ${address} `)) {
+      await run(['ip', 'addr', 'add', address, 'dev', name]);
+      changed(`address ${address} on ${name}`);
+    }
+  }
+  if (!existing?.flags?.includes('UP')) {
+    await run(['ip', 'link', 'set', name, 'up']);
+    if (existing) changed(`set ${name} up`);
+  }
+}
+
+async function ensureNode(
+  record: LabRecord,
+  topology: Topology,
+  nr: NodeRecord,
+  node: TopologyNode,
+  hostLinks: HostLink[],
+  files: ReturnType<typeof labFiles>,
+  all: NodeRecord[],
+  changed: (what: string) => void,
+): Promise<void> {
+  const bridge = mgmtBridge(topology.name);
+  if (!existsSync(`/run/netns/${nr.netns}`)) {
+    remember(record, 'netns', nr.netns);
+    await run(['ip', 'netns', 'add', nr.netns]);
+    changed(`${nr.name}: created network namespace ${nr.netns}`);
+  }
+  const host = hostLinks.find((l) => l.ifname === nr.mgmtHostIface);
+  const nodeLinks = await listLinks(nr.netns);
+  if (!host || !nodeLinks.some((l) => l.ifname === MGMT_IFACE)) {
+    // A veth lives and dies as a pair: if one end is missing, replace both.
+    if (host) await run(['ip', 'link', 'delete', nr.mgmtHostIface]);
+    await tryRun(['ip', '-n', nr.netns, 'link', 'delete', MGMT_IFACE]);
+    remember(record, 'hostLinks', nr.mgmtHostIface);
+    await run(['ip', 'link', 'add', nr.mgmtHostIface, 'type', 'veth', 'peer', 'name', MGMT_IFACE, 'netns', nr.netns]);
+    await run(['ip', 'link', 'set', nr.mgmtHostIface, 'master', bridge, 'up']);
+    changed(`${nr.name}: management link ${nr.mgmtHostIface} - ${MGMT_IFACE}`);
+  } else if (host.master !== bridge || !host.flags?.includes('UP')) {
+    await run(['ip', 'link', 'set', nr.mgmtHostIface, 'master', bridge, 'up']);
+    changed(`${nr.name}: ${nr.mgmtHostIface} on ${bridge}, up`);
+  }
+
+  const hostKey = `${files.hostKeysDir}/${nr.name}_ed25519`;
+  if (await ensureKey(hostKey, `${nr.name}@${topology.name}`)) changed(`${nr.name}: generated its SSH host key`);
+
+  let init = nodeInit(nr.netns);
+  if (init === undefined) {
+    const dir = `${files.nodesDir}/${nr.name}`;
+    init = await bootNode(nr.netns, { root: `${dir}/root`, upper: `${dir}/upper`, work: `${dir}/work`, hostname: nr.name }, `${files.logsDir}/${nr.name}.boot.log`);
+    changed(`${nr.name}: booted (init pid ${init})`);
+  }
+
+  const hosts = [
+    '127.0.0.1 localhost',
+    `127.0.1.1 ${nr.name}`,
+    '::1 localhost ip6-localhost ip6-loopback',
+    ...all.map((n) => `${n.address} ${n.name}`),
+    '',
+  ].join('\n');
+  const script = ensureScript({
+    address: nr.address,
+    prefixLength: 24,
+    absent: ['/etc/ssh/ssh_host_rsa_key', '/etc/ssh/ssh_host_rsa_key.pub', '/etc/ssh/ssh_host_ecdsa_key', '/etc/ssh/ssh_host_ecdsa_key.pub'],
+    files: [
+      { path: '/etc/ssh/ssh_host_ed25519_key', mode: '600', content: readFileSync(hostKey, 'utf8') },
+      { path: '/etc/ssh/ssh_host_ed25519_key.pub', mode: '644', content: readFileSync(`${hostKey}.pub`, 'utf8') },
+      { path: '/etc/ssh/sshd_config', mode: '644', content: sshdConfig(nr.address) },
+      { path: '/root/.ssh/authorized_keys', mode: '600', content: readFileSync(`${files.keyFile}.pub`, 'utf8') },
+      { path: '/etc/hostname', mode: '644', content: `${nr.name}\n` },
+      { path: '/etc/hosts', mode: '644', content: hosts },
+      ...(node.services.some((s) => s.name === 'openvswitch')
+        ? [{ path: '/etc/default/openvswitch-switch', mode: '644', content: "# Written by zonectl lab: many nodes share this machine's memory.\nOVS_CTL_OPTS='--no-mlockall'\n" }]
+        : []),
+    ],
+    services: node.services,
+  });
+  const result = await runInNode(init, script);
+  for (const line of result.stdout.split('\n')) if (line.startsWith('changed: ')) changed(`${nr.name}: ${line.slice(9)}`);
+  if (result.code !== 0) throw new TaskError(`${nr.name}: setting up the node failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-5).join(' / ')}`);
+}
+
+function ep(e: Endpoint): string {
+  return `${e.node}:${e.iface}`;
+}
+
+async function ensureLinks(record: LabRecord, topology: Topology, changed: (what: string) => void): Promise<void> {
+  for (const link of topology.links) {
+    const a = { netns: nodeNetns(topology.name, link.a.node), iface: link.a.iface };
+    const b = { netns: nodeNetns(topology.name, link.b.node), iface: link.b.iface };
+    const mtu = link.mtu ?? 1500;
+    const aLink = (await listLinks(a.netns)).find((l) => l.ifname === a.iface);
+    const bLink = (await listLinks(b.netns)).find((l) => l.ifname === b.iface);
+    const peered = aLink?.linkinfo?.info_kind === 'veth' && bLink?.linkinfo?.info_kind === 'veth';
+    if (!peered) {
+      if (aLink) await run(['ip', '-n', a.netns, 'link', 'delete', a.iface]);
+      if (bLink) await tryRun(['ip', '-n', b.netns, 'link', 'delete', b.iface]);
+      if (!record.links.some((l) => l.a === ep(link.a) && l.b === ep(link.b))) {
+        record.links.push({ a: ep(link.a), b: ep(link.b), mtu: link.mtu ?? null });
+        writeRecord(record);
+      }
+      await run(['ip', '-n', a.netns, 'link', 'add', a.iface, 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', b.iface, 'netns', b.netns, 'mtu', String(mtu)]);
+      await run(['ip', '-n', a.netns, 'link', 'set', a.iface, 'up']);
+      await run(['ip', '-n', b.netns, 'link', 'set', b.iface, 'up']);
+      changed(`link ${ep(link.a)} - ${ep(link.b)}${link.mtu ? ` mtu ${link.mtu}` : ''}`);
+      continue;
+    }
+    for (const [end, l] of [[a, aLink], [b, bLink]] as const) {
+      if (l?.mtu !== mtu) {
+        await run(['ip', '-n', end.netns, 'link', 'set', end.iface, 'mtu', String(mtu)]);
+        changed(`mtu ${mtu} on ${end.netns}:${end.iface}`);
+      }
+      if (!l?.flags?.includes('UP')) {
+        await run(['ip', '-n', end.netns, 'link', 'set', end.iface, 'up']);
+        changed(`set ${end.netns}:${end.iface} up`);
+      }
+    }
+  }
+}
+
+async function ensureSegments(record: LabRecord, topology: Topology, changed: (what: string) => void): Promise<void> {
+  const hostLinks = await listLinks();
+  for (const [i, segment] of topology.segments.entries()) {
+    const bridge = segmentBridge(topology.name, i);
+    let rec = record.segments.find((s) => s.bridge === bridge);
+    if (!rec) {
+      rec = { name: segment.name, bridge, mtu: segment.mtu ?? null, members: [] };
+      record.segments.push(rec);
+    }
+    rec.name = segment.name;
+    rec.mtu = segment.mtu ?? null;
+    writeRecord(record);
+    const mtu = segment.mtu ?? 1500;
+    for (const [j, e] of segment.endpoints.entries()) {
+      const hostIface = segmentHostIface(topology.name, i, j);
+      const netns = nodeNetns(topology.name, e.node);
+      const host = hostLinks.find((l) => l.ifname === hostIface);
+      const inNode = (await listLinks(netns)).find((l) => l.ifname === e.iface);
+      if (!rec.members.some((m) => m.hostIface === hostIface)) {
+        rec.members.push({ endpoint: ep(e), hostIface });
+        writeRecord(record);
+      }
+      if (!host || !inNode) {
+        if (host) await run(['ip', 'link', 'delete', hostIface]);
+        if (inNode) await tryRun(['ip', '-n', netns, 'link', 'delete', e.iface]);
+        remember(record, 'hostLinks', hostIface);
+        await run(['ip', 'link', 'add', hostIface, 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', e.iface, 'netns', netns, 'mtu', String(mtu)]);
+        await run(['ip', 'link', 'set', hostIface, 'master', bridge, 'up']);
+        await run(['ip', '-n', netns, 'link', 'set', e.iface, 'up']);
+        changed(`segment ${segment.name}: ${ep(e)}`);
+        continue;
+      }
+      if (host.master !== bridge || !host.flags?.includes('UP') || host.mtu !== mtu) {
+        await run(['ip', 'link', 'set', hostIface, 'master', bridge, 'mtu', String(mtu), 'up']);
+        changed(`segment ${segment.name}: ${hostIface} on ${bridge}`);
+      }
+      if (inNode.mtu !== mtu || !inNode.flags?.includes('UP')) {
+        await run(['ip', '-n', netns, 'link', 'set', e.iface, 'mtu', String(mtu), 'up']);
+        changed(`segment ${segment.name}: ${ep(e)} mtu ${mtu}, up`);
+      }
+    }
+  }
+}
+
+/** Generates an ed25519 key pair unless the file exists; true when it made one. */
+async function ensureKey(file: string, comment: string): Promise<boolean> {
+  if (existsSync(file) && existsSync(`${file}.pub`)) return false;
+  await tryRun(['rm', '-f', file, `${file}.pub`]);
+  await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file]);
+  return true;
+}
+
+function writeIfChanged(file: string, text: string): boolean {
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return false;
+  writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
+  // rename keeps a reader from seeing half a file
+  renameSync(`${file}.tmp`, file);
+  return true;
+}
+
+/** sshd binds at start, but a node counts as up only when its port answers. */
+async function waitForSshd(nodes: NodeRecord[]): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let pending = nodes;
+  while (pending.length > 0) {
+    const answers = await Promise.all(pending.map((n) => sshdAnswers(n.address, 1000)));
+    pending = pending.filter((_, i) => !answers[i]);
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) throw new TaskError(`sshd does not answer on ${pending.map((n) => `${n.name} (${n.address})`).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
