@@ -4,27 +4,39 @@
  */
 import type { ModuleDefinition } from './contract.ts';
 // modules: imports (one per line, sorted)
+import { addressModule } from './address/index.ts';
+import { arpingModule } from './arping/index.ts';
+import { bridgeModule } from './bridge/index.ts';
 import { commandModule } from './command/index.ts';
 import { fileModule } from './file/index.ts';
+import { linkModule } from './link/index.ts';
 import { ovsBridge } from './ovs_bridge/index.ts';
 import { ovsFlows } from './ovs_flows/index.ts';
 import { ovsPort } from './ovs_port/index.ts';
 import { ovsTunnelMesh } from './ovs_tunnel_mesh/index.ts';
 import { propertiesModule } from './properties/index.ts';
+import { routeModule } from './route/index.ts';
 import { sysctlModule } from './sysctl/index.ts';
 import { templateModule } from './template/index.ts';
+import { vlanModule } from './vlan/index.ts';
 
 const all: ModuleDefinition[] = [
   // modules: list (one per line, sorted)
+  addressModule,
+  arpingModule,
+  bridgeModule,
   commandModule,
   fileModule,
+  linkModule,
   ovsBridge,
   ovsFlows,
   ovsPort,
   ovsTunnelMesh,
   propertiesModule,
+  routeModule,
   sysctlModule,
   templateModule,
+  vlanModule,
 ];
 
 export const modules: ReadonlyMap<string, ModuleDefinition> = new Map(all.map((m) => [m.name, m]));
