@@ -7,6 +7,9 @@ import { Command, CommanderError } from 'commander';
 import { isUserError, UserError, UserErrors } from '../errors/index.ts';
 import { VERSION } from '../version.ts';
 // commands: imports (one per line)
+import { registerApply } from './commands/apply.ts';
+import { registerCheck } from './commands/check.ts';
+import { registerPlan } from './commands/plan.ts';
 import { registerLab } from './commands/lab.ts';
 
 export function buildProgram(): Command {
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   // commands: register (one per line)
+  registerCheck(program);
+  registerPlan(program);
+  registerApply(program);
   registerLab(program);
   return program;
 }
