@@ -179,7 +179,11 @@ export function diffFlows(desired: readonly string[], dumped: string | null, por
     desiredKeys.add(key);
     if (!actualKeys.has(key)) add.push(flow);
   }
-  const remove = actual.filter((f) => !desiredKeys.has(normaliseFlow(f.flow, ports))).map((f) => withPortNames(f.flow, ports));
+  // dump-flows order is the switch's hash order: sort, so the same state always prints the same changes.
+  const remove = actual
+    .filter((f) => !desiredKeys.has(normaliseFlow(f.flow, ports)))
+    .map((f) => withPortNames(f.flow, ports))
+    .sort();
   return { add, remove };
 }
 
