@@ -10,6 +10,8 @@ import type { Dialect, KeyEdit } from './key-lines.ts';
 
 const PROGRAM = String.raw`
 function oddbs(s,   n, i) { n = 0; for (i = length(s); i > 0 && substr(s, i, 1) == "\\"; i--) n++; return n % 2 == 1 }
+# Lines are held back by one so the last can be given a CR in a CRLF file.
+function emit(s) { if (held) printf "%s\n", pending; pending = s; held = 1 }
 function jws(c) { return c == " " || c == "\t" || c == "\f" }
 function canon(k,   s, d, out, i, c) {
   s = index(k, "/"); d = index(k, ".")
@@ -59,7 +61,7 @@ BEGIN {
   }
   n = split(ENVIRON["ZC_REMOVE"], rl, "\n")
   for (i = 1; i <= n; i++) if (rl[i] != "") rm[rl[i]] = 1
-  first = 1; crlf = 0; cont = 0; drop = 0
+  first = 1; crlf = 0; cont = 0; drop = 0; held = 0
 }
 {
   line = $0; cr = ""
@@ -67,18 +69,19 @@ BEGIN {
   if (first) { crlf = (cr != ""); first = 0 }
   if (cont) {
     cont = oddbs(line)
-    if (!drop) printf "%s\n", line cr
+    if (!drop) emit(line cr)
     next
   }
   drop = 0
   if (JAVA) ok = parsejava(line); else ok = parsesysctl(line)
-  if (!ok) { printf "%s\n", line cr; next }
+  if (!ok) { emit(line cr); next }
   if (JAVA) cont = oddbs(line)
-  if (K in val) { printf "%s\n", P val[K] cr; seen[K] = 1; drop = 1; next }
+  if (K in val) { emit(P val[K] cr); seen[K] = 1; drop = 1; next }
   if (K in rm) { drop = 1; next }
-  printf "%s\n", line cr
+  emit(line cr)
 }
 END {
+  if (held) { if (crlf && pending !~ /\r$/) pending = pending "\r"; printf "%s\n", pending }
   for (i = 1; i <= nset; i++) {
     k = order[i]
     if (!(k in seen)) printf "%s%s%s%s\n", k, SEP, val[k], (crlf ? "\r" : "")

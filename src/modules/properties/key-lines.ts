@@ -17,7 +17,8 @@
  *  - keys of `set` not in the file are appended, in order, as `key=value`
  *    (java) or `key = value` (sysctl);
  *  - everything else is kept byte for byte, CR included; appended lines use
- *    CRLF when the file's first line does;
+ *    CRLF when the file's first line does (and so does a last line that had
+ *    no line ending at all);
  *  - the result ends with a newline.
  */
 import { canonicalKey } from '../sysctl/keys.ts';
@@ -147,6 +148,9 @@ export function editKeyLines(text: string, dialect: Dialect, edit: KeyEdit): str
       for (const l of lines) out.push(`${l.text}${l.cr ? '\r' : ''}`);
     }
   }
+  // In a CRLF file, the line that ended without a newline ends with CRLF now too.
+  const last = out.length - 1;
+  if (crlf && last >= 0 && !(out[last] as string).endsWith('\r')) out[last] = `${out[last] as string}\r`;
   const separator = dialect === 'java' ? '=' : ' = ';
   for (const [key, value] of edit.set) {
     if (!seen.has(key)) out.push(`${key}${separator}${value}${crlf ? '\r' : ''}`);
