@@ -82,7 +82,7 @@ class LocalHostConnection implements HostConnection {
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         if (timedOut) {
-          reject(new ConnectionError('command-timeout', this.host, `script on ${this.host} did not finish within ${seconds(timeoutMs)} (stopped; raise --command-timeout if it is just slow)`));
+          reject(new ConnectionError('command-timeout', this.host, `script on ${this.host} did not finish within ${seconds(timeoutMs)}; killed it (raise --command-timeout if it is just slow)`));
           return;
         }
         const result: ExecResult = {

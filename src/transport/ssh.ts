@@ -191,6 +191,26 @@ function openTunnel(through: Client, from: Hop, to: Hop, timeoutMs: number): Pro
   });
 }
 
+/**
+ * Sends a `signal` channel request. ssh2's channel.signal() stays silent once
+ * stdin is closed, yet RFC 4254 allows the request then, and a script's stdin
+ * is always closed; so go through ssh2's protocol object when we can.
+ */
+function sendSignal(channel: ClientChannel, name: string): void {
+  const internals = channel as unknown as { outgoing?: { id?: number; state?: string }; _client?: { _protocol?: { signal?(id: number, name: string): void } } };
+  const { outgoing } = internals;
+  const protocol = internals._client?._protocol;
+  try {
+    if (outgoing?.id !== undefined && (outgoing.state === 'open' || outgoing.state === 'eof') && typeof protocol?.signal === 'function') {
+      protocol.signal(outgoing.id, name);
+    } else {
+      channel.signal(name);
+    }
+  } catch {
+    /* the server may not take signals; closing the channel still ends our wait */
+  }
+}
+
 class SshHostConnection implements HostConnection {
   private count = 0;
   private lost: ConnectionError | null = null;
@@ -255,16 +275,16 @@ class SshHostConnection implements HostConnection {
       this.waiting.add(onLost);
       if (timeoutMs > 0) {
         timer = setTimeout(() => {
+          // OpenSSH refuses signal requests for root logins (no post-auth privilege separation).
+          const fate = this.settings.user === 'root' ? 'it may still be running there: sshd does not signal root sessions' : 'asked sshd to kill it';
           settle(() =>
-            reject(new ConnectionError('command-timeout', this.host, `script on ${this.host} did not finish within ${seconds(timeoutMs)} (stopped; raise --command-timeout if it is just slow)`)),
+            reject(new ConnectionError('command-timeout', this.host, `script on ${this.host} did not finish within ${seconds(timeoutMs)}; gave up on it (${fate}) (raise --command-timeout if it is just slow)`)),
           );
-          // Ask sshd to kill the shell, and drop the channel either way.
-          try {
-            channel?.signal('KILL');
-          } catch {
-            /* sshd may not support signals; closing the channel is enough for us */
+          // Ask sshd to kill the script (OpenSSH signals its whole process group), and drop the channel either way.
+          if (channel) {
+            sendSignal(channel, 'KILL');
+            channel.close();
           }
-          channel?.close();
         }, timeoutMs);
       }
       this.count += 1;

@@ -26,7 +26,7 @@ describe('LocalConnector', () => {
     const error = await conn.runScript('sleep 30; echo late').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).kind).toBe('command-timeout');
-    expect((error as ConnectionError).message).toBe('script on local did not finish within 0.2s (stopped; raise --command-timeout if it is just slow)');
+    expect((error as ConnectionError).message).toBe('script on local did not finish within 0.2s; killed it (raise --command-timeout if it is just slow)');
   });
 
   it('with become as root runs plain sh', async () => {
