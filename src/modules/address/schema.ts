@@ -21,6 +21,8 @@ export const addressParams = z
   .superRefine((p, ctx) => {
     const seen = new Map<string, number>();
     p.addresses.forEach((cidr, i) => {
+      // An element that failed validation is not a string here.
+      if (typeof cidr !== 'string') return;
       const ip = cidr.slice(0, cidr.indexOf('/'));
       if (seen.has(ip)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['addresses', i], message: `${ip} is listed twice` });
       seen.set(ip, i);

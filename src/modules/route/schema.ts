@@ -24,7 +24,9 @@ export const routeParams = z
       dev: interfaceName('dev').optional(),
       metric: z.number({ invalid_type_error: 'metric must be a whole number' }).int('metric must be a whole number').min(0).max(4294967295).optional(),
       table: z
-        .union([z.number().int().min(1).max(4294967295), z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/)], { errorMap: () => ({ message: TABLE_HINT }) })
+        .union([z.number().int(TABLE_HINT).min(1, TABLE_HINT).max(4294967295, TABLE_HINT), z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, TABLE_HINT)], {
+          errorMap: () => ({ message: TABLE_HINT }),
+        })
         .default('main'),
       state: z.enum(['present', 'absent'], { errorMap: () => ({ message: 'state must be present or absent' }) }).default('present'),
       persist: persistSchema,
