@@ -44,6 +44,8 @@ export interface Inventory {
   groups: ReadonlyMap<string, InventoryGroup>;
   /** Files read, in order (for the input hash). */
   files: string[];
+  /** Things worth telling the operator that do not stop loading, formatted `file:line:col: …`. */
+  warnings: string[];
   /** Ansible host patterns: names, groups, globs, `a:b`, `a:&b`, `a:!b`. Unknown names match nothing. */
   match(pattern: string): string[];
 }
