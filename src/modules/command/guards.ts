@@ -20,6 +20,3 @@ export function guardScript(p: CommandParams, report: boolean): string[] {
   return lines;
 }
 
-export function isGuarded(p: CommandParams): boolean {
-  return p.creates !== undefined || p.removes !== undefined || p.unless !== undefined;
-}

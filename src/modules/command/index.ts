@@ -7,7 +7,7 @@ import { quote } from '../../shell/quote.ts';
 import { defineModule, TaskError } from '../contract.ts';
 import type { Change } from '../contract.ts';
 import { commandDoc } from './doc.ts';
-import { guardScript, isGuarded } from './guards.ts';
+import { guardScript } from './guards.ts';
 import { commandParams } from './schema.ts';
 import type { CommandParams } from './schema.ts';
 
@@ -34,7 +34,13 @@ export function parseCommand(stdout: string, exitCode: number, stderr: string): 
 
 export function diffCommand(desired: CommandParams, actual: CommandState): Change[] {
   if (actual.skip !== null) return [];
-  const why = isGuarded(desired) ? ' (its guards say so)' : '';
+  // Every guard let it through, so each one's condition is known.
+  const reasons = [
+    desired.creates !== undefined && `${desired.creates} does not exist`,
+    desired.removes !== undefined && `${desired.removes} exists`,
+    desired.unless !== undefined && 'unless failed',
+  ].filter(Boolean);
+  const why = reasons.length > 0 ? ` (${reasons.join(', ')})` : '';
   const dir = actual.missingDir ? ` (chdir ${desired.chdir} does not exist yet)` : '';
   return [{ summary: `will run: ${shortText(desired.run)}${why}${dir}`, action: true }];
 }
