@@ -7,6 +7,8 @@ import { Command, CommanderError } from 'commander';
 import { isUserError, UserError, UserErrors } from '../errors/index.ts';
 import { VERSION } from '../version.ts';
 // commands: imports (one per line)
+import { registerValidate } from './commands/validate.ts';
+import { registerCompile } from './commands/compile.ts';
 import { registerInventoryCommand } from './commands/inventory.ts';
 import { registerApply } from './commands/apply.ts';
 import { registerCheck } from './commands/check.ts';
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   // commands: register (one per line)
+  registerValidate(program);
+  registerCompile(program);
   registerInventoryCommand(program);
   registerCheck(program);
   registerPlan(program);

@@ -32,6 +32,8 @@ export interface CompiledTask {
 }
 
 export interface SkippedTask {
+  /** The id the task (or loop item) would have had. */
+  id: string;
   name: string;
   source: string;
   /** Why: the `when` expression that was false, or the tag filter. */

@@ -37,6 +37,8 @@ export class TemplateError extends Error {
   hint: string | undefined;
   /** The undefined variable, for "undefined variable" errors. */
   variable: string | undefined;
+  /** A syntax error: wrong for every host alike. */
+  syntax = false;
   constructor(message: string, options: { line?: number; col?: number; hint?: string; variable?: string } = {}) {
     super(message);
     this.name = 'TemplateError';
@@ -143,11 +145,23 @@ function compile(text: string, cache: Map<string, Compiled>, native: boolean): C
 }
 
 function parseError(error: unknown): TemplateError {
-  const message = (error as Error).message;
-  const line = /on line (\d+)/.exec(message);
-  const last = message.split('\n').pop() ?? message;
-  const hint = /got 'NUMBER'/.test(last) ? 'a list item is written list.[0]' : 'see docs/playbooks.md for template syntax';
-  return new TemplateError(`template syntax error: ${last.trim()}`, { hint, ...(line ? { line: Number(line[1]) } : {}) });
+  // handlebars says: "Parse error on line N:\n<excerpt>\n-----^\nExpecting …, got 'X'"
+  const lines = (error as Error).message.split('\n');
+  const line = /on line (\d+)/.exec(lines[0] ?? '');
+  const excerpt = lines[1] ?? '';
+  const caret = (lines[2] ?? '').indexOf('^');
+  const got = /got '([A-Z_]+)'/.exec(lines[3] ?? '')?.[1];
+  const near = caret >= 0 ? excerpt.slice(caret).trim() : '';
+  const hint =
+    got === 'NUMBER'
+      ? 'a list item is written list.[0]'
+      : got === 'EOF'
+        ? 'every {{ needs its }} and every {{#block}} its {{/block}}'
+        : 'inside {{ }}: a name, a "string", a number, or a helper call like {{ add mtu 50 }}; conditions belong in when:';
+  const message = near ? `template syntax error at ${JSON.stringify(near)}` : 'template syntax error';
+  const parsed = new TemplateError(message, { hint, ...(line ? { line: Number(line[1]) } : {}) });
+  parsed.syntax = true;
+  return parsed;
 }
 
 function classify(ast: hbs.AST.Program, text: string, native: boolean): Compiled {
