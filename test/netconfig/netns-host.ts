@@ -63,6 +63,11 @@ export class NetnsHost {
     this.sh('ip link set lo up');
   }
 
+  /** A process inside the namespaces (for `ip link set … netns PID`). */
+  get nsPid(): number {
+    return this.pid;
+  }
+
   /** Runs POSIX sh inside the host's network and mount namespaces. */
   sh(script: string): Run {
     const r = spawnSync('nsenter', ['-t', String(this.pid), '-n', '-m', 'sh', '-c', script], { encoding: 'utf8' });
