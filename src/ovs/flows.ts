@@ -75,7 +75,7 @@ function normaliseMatch(text: string, ports: ReadonlyMap<number, string>): strin
     if (fields.has(family) && proto !== undefined && protos[proto]) {
       fields.delete(family);
       fields.delete('nw_proto');
-      fields.set(protos[proto] as string, undefined);
+      fields.set(protos[proto], undefined);
     }
   }
   if (!fields.has('priority')) fields.set('priority', '32768');

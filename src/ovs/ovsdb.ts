@@ -89,13 +89,19 @@ export function boolean(cell: unknown): boolean {
   return value;
 }
 
+/** A map key or value as text (maps zonectl reads are string→string; a uuid prints as itself). */
+function scalarText(cell: unknown): string {
+  const value = atom(cell);
+  return typeof value === 'object' ? value.uuid : String(value);
+}
+
 /** A string→string map cell (other_config, external_ids, options). */
 export function stringMap(cell: unknown): Record<string, string> {
   if (!isTagged(cell, 'map') || !Array.isArray(cell[1])) throw new OvsdbFormatError(`expected an OVSDB map, got ${JSON.stringify(cell)}`);
   const out: Record<string, string> = {};
   for (const pair of cell[1] as unknown[]) {
     if (!Array.isArray(pair) || pair.length !== 2) throw new OvsdbFormatError(`bad OVSDB map pair: ${JSON.stringify(pair)}`);
-    out[String(atom(pair[0]))] = String(atom(pair[1]));
+    out[scalarText(pair[0])] = scalarText(pair[1]);
   }
   return out;
 }

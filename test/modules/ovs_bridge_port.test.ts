@@ -66,13 +66,16 @@ describe('ovs_port', () => {
     expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'vm1', type: 'internal', tag: 100, mtu_request: 1450, external_ids: { zonectl: 'yes' } }).changes).toEqual([]);
     expect(plan(ovsPort, { bridge: 'cloudbr0', name: 't103-1-2', type: 'gre', options: { key: 103, remote_ip: '192.0.2.2' } }).changes).toEqual([]);
     expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'vx1', type: 'vxlan', options: { key: 5000, remote_ip: '192.0.2.9', dst_port: 4789 } }).changes).toEqual([]);
+    // Without type, an existing port keeps its type; with one, it is enforced.
+    expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'vm1', tag: 100 }).changes).toEqual([]);
+    expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'vm1', type: 'system' }).summaries).toEqual(['port vm1: type internal → system']);
   });
 
   it('creates a port with add-port and its columns in the same transaction', () => {
     const r = plan(ovsPort, { bridge: 'cloudbr0', name: 'eth2', trunks: [100, 200], vlan_mode: 'trunk' });
     expect(r.summaries).toEqual(['create port eth2 on bridge cloudbr0 (type=system, trunks=100,200, vlan_mode=trunk)']);
     expect(r.commands).toBe(
-      "ovs-vsctl --timeout=30 -- --may-exist add-port cloudbr0 eth2 -- set interface eth2 type=system -- set port eth2 'trunks=[100,200]' vlan_mode=trunk",
+      "ovs-vsctl --timeout=30 -- --may-exist add-port cloudbr0 eth2 -- set port eth2 'trunks=[100,200]' vlan_mode=trunk",
     );
     const gre = plan(ovsPort, { bridge: 'cloudbr0', name: 'gre9', type: 'gre', options: { key: 7, remote_ip: '192.0.2.7' } });
     expect(gre.commands).toBe(

@@ -1,0 +1,80 @@
+/** `ovs_bridge`: desired bridge vs the switch's tables → changes → one ovs-vsctl transaction. Pure. */
+import type { Change } from '../contract.ts';
+import { mapText } from '../../ovs/schema.ts';
+import type { OvsBridge, OvsState } from '../../ovs/state.ts';
+import { diffOwnedMap, mapSteps, vsctlTransaction } from '../../ovs/vsctl.ts';
+import type { BridgeParams } from './schema.ts';
+
+/** What a change does, as ovs-vsctl steps (JSON, so a saved plan can replay it). */
+interface StepsData {
+  steps: string[][];
+}
+
+function columnAssignments(p: BridgeParams): string[] {
+  const out: string[] = [];
+  if (p.datapath_type !== undefined) out.push(`datapath_type=${p.datapath_type}`);
+  if (p.fail_mode !== undefined) out.push(`fail_mode=${p.fail_mode}`);
+  if (p.stp !== undefined) out.push(`stp_enable=${p.stp}`);
+  return out;
+}
+
+function createChange(p: BridgeParams): Change {
+  const settings = [...columnAssignments(p), ...(p.other_config ? [`other_config: ${mapText(p.other_config)}`] : []), ...(p.external_ids ? [`external_ids: ${mapText(p.external_ids)}`] : [])];
+  const steps: string[][] = [['--may-exist', 'add-br', p.name]];
+  const assignments = columnAssignments(p);
+  if (assignments.length > 0) steps.push(['set', 'bridge', p.name, ...assignments]);
+  steps.push(...mapSteps('bridge', p.name, 'other_config', diffOwnedMap(p.other_config, {})));
+  steps.push(...mapSteps('bridge', p.name, 'external_ids', diffOwnedMap(p.external_ids, {})));
+  return { summary: `create bridge ${p.name}${settings.length ? ` (${settings.join(', ')})` : ''}`, data: { steps } satisfies StepsData };
+}
+
+function updateChanges(p: BridgeParams, actual: OvsBridge): Change[] {
+  const changes: Change[] = [];
+  const column = (label: string, column: string, from: string | boolean | undefined, to: string | boolean | undefined): void => {
+    if (to === undefined || from === to) return;
+    changes.push({
+      summary: `bridge ${p.name}: ${label} ${from ?? '(unset)'} → ${to}`,
+      data: { steps: [['set', 'bridge', p.name, `${column}=${to}`]] } satisfies StepsData,
+    });
+  };
+  column('datapath_type', 'datapath_type', actual.datapathType, p.datapath_type);
+  column('fail_mode', 'fail_mode', actual.failMode, p.fail_mode);
+  column('stp', 'stp_enable', actual.stp, p.stp);
+  for (const [name, desired, current] of [
+    ['other_config', p.other_config, actual.otherConfig],
+    ['external_ids', p.external_ids, actual.externalIds],
+  ] as const) {
+    const change = diffOwnedMap(desired, current);
+    for (const [key, value] of Object.entries(change.set)) {
+      changes.push({
+        summary: `bridge ${p.name}: ${name}:${key} ${current[key] ?? '(unset)'} → ${value}`,
+        data: { steps: mapSteps('bridge', p.name, name, { set: { [key]: value }, remove: [] }) } satisfies StepsData,
+      });
+    }
+    for (const key of change.remove) {
+      changes.push({
+        summary: `bridge ${p.name}: remove ${name}:${key} (was ${current[key]})`,
+        data: { steps: mapSteps('bridge', p.name, name, { set: {}, remove: [key] }) } satisfies StepsData,
+      });
+    }
+  }
+  return changes;
+}
+
+/** Pure: desired bridge vs the switch's tables. */
+export function diffBridge(p: BridgeParams, state: OvsState): Change[] {
+  const actual = state.bridges[p.name];
+  if (p.state === 'absent') {
+    if (!actual) return [];
+    const ports = actual.ports.filter((port) => port !== p.name);
+    return [{
+      summary: `delete bridge ${p.name}${ports.length ? ` and its ports ${ports.join(', ')}` : ''}`,
+      data: { steps: [['--if-exists', 'del-br', p.name]] } satisfies StepsData,
+    }];
+  }
+  return actual ? updateChanges(p, actual) : [createChange(p)];
+}
+
+export function bridgeCommands(changes: readonly Change[]): string {
+  return vsctlTransaction(changes.flatMap((c) => (c.data as StepsData).steps));
+}
