@@ -193,7 +193,7 @@ describe.skipIf(skip)('OVS modules on real Open vSwitch, through the engine', ()
     });
     expect(await dropFlowPorts('kvm03', MESH_COOKIE)).toEqual(['t103-3-1', 't103-3-1', 't103-3-2', 't103-3-2']);
     expect(await sh('kvm01', 'ovs-vsctl get port eth1 trunks vlan_mode; ovs-vsctl get interface eth1 type error; ovs-vsctl get port vnet0 tag; ovs-vsctl get bridge cloudbr1 datapath_type fail_mode external_ids:zone')).toBe(
-      '[100, 200]\ntrunk\nsystem\n[]\n100\nnetdev\nstandalone\nz1',
+      '[100, 200]\ntrunk\n""\n[]\n100\nnetdev\nstandalone\nz1',
     );
     expect(await dropFlowPorts('kvm01', OWN_COOKIE)).toEqual(['eth1', 'vnet0']);
   });
