@@ -1,6 +1,7 @@
 /**
  * Jump hosts (bastions) as the inventory writes them: `user@host:port`, user
- * and port optional, IPv6 in brackets (`admin@[2001:db8::1]:2222`).
+ * and port optional, IPv6 in brackets (`admin@[2001:db8::1]:2222`), or
+ * ProxyJump's URI form `ssh://user@host:port`.
  */
 
 export interface JumpHost {
@@ -14,7 +15,8 @@ const FORM = /^(?:([^@\s:[\]]+)@)?(?:\[([0-9A-Fa-f:.%A-Za-z]+)\]|([^@\s:[\]]+))(
 
 /** Parses one jump host; throws an Error whose message says what is allowed. */
 export function parseJumpHost(spec: string): JumpHost {
-  const m = FORM.exec(spec.trim());
+  // ProxyJump also takes the URI form ssh://user@host:port.
+  const m = FORM.exec(spec.trim().replace(/^ssh:\/\//, ''));
   const port = m?.[4] === undefined ? 22 : Number(m[4]);
   if (!m || port < 1 || port > 65535) {
     throw new Error(`invalid jump host ${JSON.stringify(spec)} (use user@host:port; user and port are optional, IPv6 as [addr]:port)`);

@@ -174,7 +174,7 @@ function openTunnel(through: Client, from: Hop, to: Hop, timeoutMs: number): Pro
       settled = true;
       reject(new ConnectionError('timeout', to.inventoryHost, `${from.label} did not connect to ${target} within ${seconds(timeoutMs)} (can it reach the host?)`));
     }, timeoutMs);
-    through.forwardOut('127.0.0.1', 0, to.address, to.port, (error, stream) => {
+    const opened = (error: Error | undefined, stream: ClientChannel): void => {
       clearTimeout(timer);
       if (settled) {
         stream?.close();
@@ -187,7 +187,14 @@ function openTunnel(through: Client, from: Hop, to: Hop, timeoutMs: number): Pro
       } else {
         resolve(stream);
       }
-    });
+    };
+    try {
+      through.forwardOut('127.0.0.1', 0, to.address, to.port, opened);
+    } catch (error) {
+      clearTimeout(timer);
+      settled = true;
+      reject(new ConnectionError('dropped', to.inventoryHost, `${from.label} went away before it could connect to ${target}: ${(error as Error).message}`));
+    }
   });
 }
 
@@ -288,7 +295,7 @@ class SshHostConnection implements HostConnection {
         }, timeoutMs);
       }
       this.count += 1;
-      this.target.exec(command, (error, stream) => {
+      const started = (error: Error | undefined, stream: ClientChannel): void => {
         if (error) {
           settle(() => reject(this.lost ?? new ConnectionError('dropped', this.host, `${this.host} did not start the script: ${error.message}`)));
           return;
@@ -322,7 +329,13 @@ class SshHostConnection implements HostConnection {
           });
         });
         stream.end(input);
-      });
+      };
+      try {
+        this.target.exec(command, started);
+      } catch (error) {
+        // ssh2 throws "Not connected" when the socket is already gone.
+        settle(() => reject(this.lost ?? new ConnectionError('dropped', this.host, `connection to ${this.host} was lost: ${(error as Error).message}`)));
+      }
     });
   }
 

@@ -13,6 +13,7 @@ describe('jump hosts', () => {
     expect(parseJumpHost('admin@bastion.zone:2222')).toEqual({ user: 'admin', host: 'bastion.zone', port: 2222 });
     expect(parseJumpHost('10.0.0.1')).toEqual({ user: null, host: '10.0.0.1', port: 22 });
     expect(parseJumpHost('ops@[2001:db8::1]:2200')).toEqual({ user: 'ops', host: '2001:db8::1', port: 2200 });
+    expect(parseJumpHost('ssh://ops@bastion:2022')).toEqual({ user: 'ops', host: 'bastion', port: 2022 });
     expect(formatJumpHost({ user: 'ops', host: '2001:db8::1', port: 2200 })).toBe('ops@[2001:db8::1]:2200');
   });
 
