@@ -59,10 +59,14 @@ export function isLabHostIface(lab: string, ifname: string): boolean {
   return ifname.startsWith(prefix) && /^(?:m|m\d+|s\d+|s\d+e\d+)$/.test(ifname.slice(prefix.length));
 }
 
-/** A private /24 for a lab's management network, stable per name: 10.213.X.0/24. */
-export function defaultMgmtSubnet(lab: string): string {
-  const x = createHash('sha256').update(lab).digest()[0] as number;
-  return `10.213.${x}.0/24`;
+/**
+ * Candidate management subnets for a lab without one in its topology, in the
+ * order to try: 10.213.X.0/24 starting at a hash of the name, so a lab usually
+ * gets the same subnet each time and two labs rarely try the same one first.
+ */
+export function defaultSubnetCandidates(lab: string): string[] {
+  const start = createHash('sha256').update(lab).digest()[0] as number;
+  return Array.from({ length: 256 }, (_, i) => `10.213.${(start + i) % 256}.0/24`);
 }
 
 export interface Subnet24 {

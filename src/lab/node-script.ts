@@ -18,6 +18,8 @@ export interface BootPaths {
   root: string;
   upper: string;
   work: string;
+  /** The node's own /root, bind-mounted so the controller's root dotfiles, keys and tool caches stay out. */
+  home: string;
   hostname: string;
 }
 
@@ -25,8 +27,9 @@ export interface BootPaths {
  * Runs as PID 1 of the node's own PID, mount, UTS and IPC namespaces (inside
  * its network namespace): overlay of the controller's / as root, fresh /proc
  * and /sys (sysfs mounted from inside the netns shows the node's links), a
- * minimal /dev with its own devpts, private /run and /tmp; then pivot_root so
- * the node's mount table holds only its own mounts (and pins no other lab's).
+ * minimal /dev with its own devpts, private /run and /tmp, its own /root;
+ * then pivot_root so the node's mount table holds only its own mounts (and
+ * pins no other lab's).
  */
 export function bootScript(p: BootPaths): string {
   const r = quote(p.root);
@@ -52,6 +55,7 @@ ln -s /proc/self/fd/2 ${r}/dev/stderr
 mount -t tmpfs -o mode=1777 shm ${r}/dev/shm
 mount -t tmpfs -o mode=755 run ${r}/run
 mount -t tmpfs -o mode=1777 tmp ${r}/tmp
+mount --bind ${quote(p.home)} ${r}/root
 cd ${r}
 pivot_root . .
 umount -l .
@@ -100,6 +104,8 @@ export function ensureScript(input: EnsureInput): string {
     `if ! ip -4 -o addr show dev ${MGMT_IFACE} | grep -q ${quote(` ${input.address}/${input.prefixLength} `)}; then ip addr add ${quote(`${input.address}/${input.prefixLength}`)} dev ${MGMT_IFACE}; changed "address ${input.address}/${input.prefixLength} on ${MGMT_IFACE}"; fi`,
     `if ! ip -o link show dev ${MGMT_IFACE} | grep -q '[<,]UP[,>]'; then ip link set ${MGMT_IFACE} up; changed "${MGMT_IFACE} up"; fi`,
     'mkdir -p -m 700 /root/.ssh',
+    // Debian's defaults for root's shell (the node's /root starts empty)
+    'for f in bashrc profile; do [ -e /root/.$f ] || cp /usr/share/base-files/dot.$f /root/.$f; done',
   ];
   for (const path of input.absent) lines.push(`if [ -e ${quote(path)} ]; then rm -f ${quote(path)}; changed ${quote(`removed ${path}`)}; fi`);
   for (const f of input.files) {

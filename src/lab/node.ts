@@ -19,6 +19,7 @@ export function nodeInit(netns: string): number | undefined {
 /** Starts the node's init and waits until its root is ready; returns its PID on the controller. */
 export async function bootNode(netns: string, paths: BootPaths, logFile: string): Promise<number> {
   for (const dir of [paths.root, paths.upper, paths.work]) mkdirSync(dir, { recursive: true, mode: 0o755 });
+  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const log = openSync(logFile, 'w', 0o600);
   let exited: string | undefined;
   try {

@@ -14,7 +14,6 @@ import {
   MGMT_IFACE,
   NODE_NAME,
   NODE_NAME_RULE,
-  defaultMgmtSubnet,
   parseSubnet24,
   segmentHostIface,
   type Subnet24,
@@ -58,9 +57,8 @@ export interface Topology {
   /** Absolute path of the topology file ('' when parsed from text). */
   file: string;
   name: string;
-  subnet: Subnet24;
-  /** Whether the subnet was written in the file (else derived from the name). */
-  subnetGiven: boolean;
+  /** The management subnet written in the file; when absent, `lab up` picks a free one (see chooseSubnet). */
+  subnet: Subnet24 | undefined;
   /** Where the subnet is written, or the name it is derived from (for errors found later). */
   subnetLocation: SourceLocation;
   nodes: TopologyNode[];
@@ -174,7 +172,7 @@ function validateTopology(doc: LocatedYaml, file: string): Topology {
   }
   const raw = parsed.data as RawTopology;
 
-  let subnet = parseSubnet24(defaultMgmtSubnet(raw.name)) as Subnet24;
+  let subnet: Subnet24 | undefined;
   if (raw.mgmt?.subnet !== undefined) {
     const given = parseSubnet24(raw.mgmt.subnet);
     if (given) subnet = given;
@@ -221,8 +219,8 @@ function validateTopology(doc: LocatedYaml, file: string): Topology {
       errors.add(`bad interface name '${ep.iface}' in '${text}' (${IFACE_NAME_RULE})`, at(path));
       return undefined;
     }
-    if (ep.iface === MGMT_IFACE || ep.iface === 'lo') {
-      errors.add(`interface '${ep.iface}' is reserved (${MGMT_IFACE} is the management link, lo the loopback)`, at(path));
+    if ([MGMT_IFACE, 'lo', 'all', 'default'].includes(ep.iface)) {
+      errors.add(`interface name '${ep.iface}' is reserved (${MGMT_IFACE} is the management link, lo the loopback; the kernel refuses all and default)`, at(path));
       return undefined;
     }
     const key = `${ep.node}:${ep.iface}`;
@@ -264,7 +262,7 @@ function validateTopology(doc: LocatedYaml, file: string): Topology {
   });
 
   errors.throwIfAny();
-  return { file, name: raw.name, subnet, subnetGiven: raw.mgmt?.subnet !== undefined, subnetLocation: raw.mgmt?.subnet !== undefined ? at(['mgmt', 'subnet']) : at(['name']), nodes, links, segments };
+  return { file, name: raw.name, subnet, subnetLocation: raw.mgmt?.subnet !== undefined ? at(['mgmt', 'subnet']) : at(['name']), nodes, links, segments };
 }
 
 /** The Debian packages a topology needs on the controller (nodes share its /usr). */

@@ -5,24 +5,28 @@
  * but "up to date". Things recorded from an earlier up that the topology no
  * longer has are removed.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { UserError } from '../errors/index.ts';
 import { inventoryYaml, knownHostsText } from './inventory.ts';
-import { listLinks, listRoutes, mountsUnder, run, tryRun, type HostLink } from './host.ts';
+import { listLinks, listRoutes, mountsUnder, run, sleep, tryRun, type HostLink, type HostRoute } from './host.ts';
 import { labFiles, type LabState } from './lab-state.ts';
 import {
   controllerAddress,
+  defaultSubnetCandidates,
   ipv4Range,
+  LABS_DIR,
   labStateDir,
   mgmtBridge,
   mgmtHostIface,
   MGMT_IFACE,
   nodeAddress,
   nodeNetns,
+  parseSubnet24,
   rangesOverlap,
   segmentBridge,
   segmentHostIface,
+  type Subnet24,
 } from './names.ts';
 import { bootNode, deleteNetns, nodeInit, runInNode, stopNode } from './node.ts';
 import { ensureScript, sshdConfig } from './node-script.ts';
@@ -55,19 +59,20 @@ export async function labUpFromTopology(topology: Topology, options: LabUpOption
     log(`  ${what}`);
   };
 
-  let record = readRecord(lab);
-  if (record && record.subnet !== topology.subnet.cidr) {
-    throw new UserError(
-      `lab ${lab} is up with management subnet ${record.subnet}, the topology asks for ${topology.subnet.cidr}`,
-      topology.subnetLocation,
-      `run \`zonectl lab down ${lab}\` first to change it`,
-    );
-  }
   const bridge = mgmtBridge(lab);
-  await checkSubnetIsFree(topology, bridge);
-  record ??= emptyRecord(lab, topology.file, topology.subnet.cidr);
-  record.topologyFile = topology.file;
-  writeRecord(record);
+  let record = readRecord(lab);
+  // Choosing a free subnet and taking it (the bridge's address makes the route) happen under one
+  // machine-wide lock, so two labs coming up at the same time cannot pick the same one.
+  const subnet = await withSubnetLock(async () => {
+    const chosen = chooseSubnet(topology, record?.subnet, await listRoutes(), bridge);
+    record ??= emptyRecord(lab, topology.file, chosen.cidr);
+    record.topologyFile = topology.file;
+    writeRecord(record);
+    await ensureHostBridge(record, bridge, `${controllerAddress(chosen)}/24`, undefined, (await listLinks()).find((l) => l.ifname === bridge), changed);
+    return chosen;
+  });
+  if (!record) throw new Error('unreachable: the record is made above');
+  const rec: LabRecord = record;
 
   const files = labFiles(lab);
   const stateDir = labStateDir(lab);
@@ -76,34 +81,36 @@ export async function labUpFromTopology(topology: Topology, options: LabUpOption
 
   // Overlay upper/work dirs may not live on the filesystem they overlay (/): a tmpfs per lab holds them.
   if (!mountsUnder(files.nodesDir).includes(files.nodesDir)) {
-    remember(record, 'mounts', files.nodesDir);
+    remember(rec, 'mounts', files.nodesDir);
     await run(['mount', '-t', 'tmpfs', '-o', 'mode=700', `zonectl-lab-${lab}`, files.nodesDir]);
     changed(`mounted a tmpfs for node overlays on ${files.nodesDir}`);
   }
 
-  const nodeRecords = assignNodes(record, topology);
-  await removeStale(record, topology, changed);
+  const nodeRecords = assignNodes(rec, topology, subnet);
+  await removeStale(rec, topology, changed);
 
   let hostLinks = await listLinks();
   const hostLink = (name: string) => hostLinks.find((l) => l.ifname === name);
-  await ensureHostBridge(record, bridge, `${controllerAddress(topology.subnet)}/24`, undefined, hostLink(bridge), changed);
   for (const [i, segment] of topology.segments.entries()) {
     const name = segmentBridge(lab, i);
-    await ensureHostBridge(record, name, undefined, segment.mtu, hostLink(name), changed);
+    await ensureHostBridge(rec, name, undefined, segment.mtu, hostLink(name), changed);
   }
   hostLinks = await listLinks();
 
   // Nodes, in parallel: netns, management link, init, files, sshd, services.
   const limit = pLimit(PARALLEL_NODES);
   const nodeByName = new Map(topology.nodes.map((n) => [n.name, n]));
-  await Promise.all(
+  // Every node's work finishes (or fails) before up returns: nothing keeps changing the machine behind a failed up.
+  const outcomes = await Promise.allSettled(
     nodeRecords.map((nr) =>
-      limit(() => ensureNode(record, topology, nr, nodeByName.get(nr.name) as TopologyNode, hostLinks, files, nodeRecords, changed)),
+      limit(() => ensureNode(rec, topology, nr, nodeByName.get(nr.name) as TopologyNode, hostLinks, files, nodeRecords, changed)),
     ),
   );
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
 
-  await ensureLinks(record, topology, changed);
-  await ensureSegments(record, topology, changed);
+  await ensureLinks(rec, topology, changed);
+  await ensureSegments(rec, topology, changed);
 
   // Inventory and known_hosts: rewritten only when their text changes.
   const knownHosts = knownHostsText(
@@ -131,23 +138,71 @@ export async function labUpFromTopology(topology: Topology, options: LabUpOption
   };
 }
 
-async function checkSubnetIsFree(topology: Topology, ownBridge: string): Promise<void> {
-  const ours = ipv4Range(topology.subnet.cidr) as [number, number];
-  for (const route of await listRoutes()) {
-    if (route.dev === ownBridge || route.dst === 'default') continue;
+/** The route on this machine a subnet overlaps (other than the lab's own bridge's), if any. */
+function clash(cidr: string, routes: HostRoute[], ownBridge: string): HostRoute | undefined {
+  const ours = ipv4Range(cidr) as [number, number];
+  return routes.find((route) => {
+    if (route.dev === ownBridge || route.dst === 'default') return false;
     const range = ipv4Range(route.dst);
-    if (range && rangesOverlap(ours, range)) {
+    return range !== undefined && rangesOverlap(ours, range);
+  });
+}
+
+/**
+ * The topology's subnet, else the one the lab already has, else the first free default
+ * candidate. A subnet that overlaps a route on this machine is refused.
+ */
+export function chooseSubnet(topology: Topology, recorded: string | undefined, routes: HostRoute[], ownBridge: string): Subnet24 {
+  const given = topology.subnet?.cidr;
+  if (given && recorded && given !== recorded) {
+    throw new UserError(`lab ${topology.name} is up with management subnet ${recorded}, the topology asks for ${given}`, topology.subnetLocation, `run \`zonectl lab down ${topology.name}\` first to change it`);
+  }
+  const wanted = given ?? recorded;
+  if (wanted) {
+    const route = clash(wanted, routes, ownBridge);
+    if (route) {
       throw new UserError(
-        `management subnet ${topology.subnet.cidr} overlaps the route to ${route.dst}${route.dev ? ` on ${route.dev}` : ''} on this machine`,
+        `management subnet ${wanted} overlaps the route to ${route.dst}${route.dev ? ` on ${route.dev}` : ''} on this machine`,
         topology.subnetLocation,
         'choose another: mgmt: {subnet: a.b.c.0/24}',
       );
     }
+    return parseSubnet24(wanted) as Subnet24;
+  }
+  const free = defaultSubnetCandidates(topology.name).find((c) => !clash(c, routes, ownBridge));
+  if (!free) throw new UserError('no free /24 left in 10.213.0.0/16 for the management network', topology.subnetLocation, 'set one: mgmt: {subnet: a.b.c.0/24}');
+  return parseSubnet24(free) as Subnet24;
+}
+
+async function withSubnetLock<T>(fn: () => Promise<T>): Promise<T> {
+  const lock = `${LABS_DIR}/.subnet-lock`;
+  mkdirSync(LABS_DIR, { recursive: true, mode: 0o755 });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock older than a minute was left by a killed `lab up`.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // gone meanwhile
+      }
+      if (Date.now() > deadline) throw new TaskError(`${lock} is held by another \`lab up\` for over a minute`);
+      await sleep(50);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 
 /** Nodes keep their index (so address and interface names) across ups; new nodes take free indexes. */
-function assignNodes(record: LabRecord, topology: Topology): NodeRecord[] {
+function assignNodes(record: LabRecord, topology: Topology, subnet: Subnet24): NodeRecord[] {
   const taken = new Set(record.nodes.filter((n) => topology.nodes.some((t) => t.name === n.name)).map((n) => n.index));
   const result: NodeRecord[] = [];
   for (const node of topology.nodes) {
@@ -162,7 +217,7 @@ function assignNodes(record: LabRecord, topology: Topology): NodeRecord[] {
       name: node.name,
       index,
       netns: nodeNetns(topology.name, node.name),
-      address: nodeAddress(topology.subnet, index),
+      address: nodeAddress(subnet, index),
       groups: node.groups,
       mgmtHostIface: mgmtHostIface(topology.name, index),
     });
@@ -285,7 +340,7 @@ async function ensureNode(
   let init = nodeInit(nr.netns);
   if (init === undefined) {
     const dir = `${files.nodesDir}/${nr.name}`;
-    init = await bootNode(nr.netns, { root: `${dir}/root`, upper: `${dir}/upper`, work: `${dir}/work`, hostname: nr.name }, `${files.logsDir}/${nr.name}.boot.log`);
+    init = await bootNode(nr.netns, { root: `${dir}/root`, upper: `${dir}/upper`, work: `${dir}/work`, home: `${dir}/home-root`, hostname: nr.name }, `${files.logsDir}/${nr.name}.boot.log`);
     changed(`${nr.name}: booted (init pid ${init})`);
   }
 

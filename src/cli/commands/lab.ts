@@ -79,8 +79,10 @@ export function registerLab(program: Command): void {
     .argument('[command...]', 'command to run (default: a login shell)')
     .option('--lab <name>', 'the lab (default: the only one up)')
     .passThroughOptions()
-    .action((node: string, command: string[], opts: { lab?: string }) =>
+    .action((node: string, words: string[], opts: { lab?: string }) =>
       guarded(async () => {
+        // `lab ssh NODE -- CMD` and `lab ssh --lab L NODE -- CMD` both mean CMD
+        const command = words[0] === '--' ? words.slice(1) : words;
         const argv = sshArgv(findNode(node, opts.lab), command, { tty: command.length === 0 && process.stdin.isTTY === true });
         const code = await new Promise<number>((resolve) => {
           const child = spawn(argv[0] as string, argv.slice(1), { stdio: 'inherit' });
