@@ -67,7 +67,7 @@ const PLAYBOOK = `
         value: 1
     - name: agent settings
       file:
-        path: /etc/zonectl-e2e/agent.properties
+        path: /etc/zonectl-e2e-agent.properties
         content: |
           guest.network.device=cloudbr1
           private.network.device=cloudbr0
@@ -110,7 +110,7 @@ describe.skipIf(problems.length > 0)('engine end to end in the lab', () => {
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
     expect(apply.stdout).toContain('kvm02: 2 tasks changed');
-    expect(onNode('kvm02', 'cat /proc/sys/net/ipv4/ip_forward; stat -c %a /etc/zonectl-e2e/agent.properties')).toBe('1\n600\n');
+    expect(onNode('kvm02', 'cat /proc/sys/net/ipv4/ip_forward; stat -c %a /etc/zonectl-e2e-agent.properties')).toBe('1\n600\n');
 
     const check = await zonectl('check', ...inv(), 'site.yml', '--json');
     expect(check.code).toBe(0);
@@ -137,13 +137,13 @@ describe.skipIf(problems.length > 0)('engine end to end in the lab', () => {
     const planFile = join(dir, 'reviewed.plan.json');
     const plan = await zonectl('plan', ...inv(), 'site.yml', '-o', planFile);
     expect(plan.code).toBe(2);
-    onNode('kvm03', "printf 'edited=by hand\\n' > /etc/zonectl-e2e/agent.properties");
+    onNode('kvm03', "printf 'edited=by hand\\n' > /etc/zonectl-e2e-agent.properties");
     const apply = await zonectl('apply', planFile);
     expect(apply.code).toBe(1);
     expect(apply.stdout).toContain('kvm03: REFUSED: plan is stale for kvm03: its state changed since the plan was made (re-run zonectl plan)');
     // the fresh node got exactly the reviewed change, the stale one nothing
     expect(onNode('kvm02', 'cat /proc/sys/net/ipv4/ip_forward')).toBe('1\n');
-    expect(onNode('kvm03', 'cat /etc/zonectl-e2e/agent.properties')).toBe('edited=by hand\n');
+    expect(onNode('kvm03', 'cat /etc/zonectl-e2e-agent.properties')).toBe('edited=by hand\n');
   });
 
   it('a changed host key is refused, showing its fingerprint; the others run', async () => {
