@@ -342,15 +342,18 @@ class SshHostConnection implements HostConnection {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    if (this.closed) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 2000);
-      timer.unref();
-      this.target.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      for (const client of [...this.clients].reverse()) client.end();
-    });
+    const targetClosed = this.closed
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 2000);
+          timer.unref();
+          this.target.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+    // The host first, then the jump hosts it was reached through.
+    for (const client of [...this.clients].reverse()) client.end();
+    await targetClosed;
   }
 }
