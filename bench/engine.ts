@@ -36,7 +36,7 @@ function playbook(): string {
   const lines = ['- name: bench', '  hosts: all', '  tasks:'];
   for (let i = 0; i < TASKS; i++) {
     if (i % 2 === 0) {
-      lines.push(`    - name: file ${i}`, '      file:', `        path: /etc/zonectl-bench/f${i}`, `        content: "{{ stamp }} {{ inventory_hostname }} ${i}\\n"`);
+      lines.push(`    - name: file ${i}`, '      file:', `        path: /etc/zonectl-bench-f${i}`, `        content: "{{ stamp }} {{ inventory_hostname }} ${i}\\n"`);
     } else {
       lines.push(`    - name: sysctl ${i}`, '      sysctl:', '        name: net.ipv4.conf.all.forwarding', '        value: "{{ forwarding }}"', '        persist: false');
     }

@@ -49,7 +49,8 @@ function stepLines(marker: string, index: number, step: ScriptStep, strict: bool
     // `; zc_rc=$?` and not `|| ...`: set -e is ignored inside a list that tests the status.
     `( ${body} ) </dev/null 2>"$zc_err" 9>&-; zc_rc=$?`,
     `printf '\\n%s E %s\\n' ${marker} ${index}`,
-    'cat "$zc_err" 2>/dev/null',
+    // `[` is a builtin: no extra process for the usual empty stderr
+    '[ -s "$zc_err" ] && cat "$zc_err" 2>/dev/null',
     `printf '\\n%s X %s %s\\n' ${marker} ${index} "$zc_rc"`,
   ];
 }
