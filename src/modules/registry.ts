@@ -9,13 +9,16 @@ import { arpingModule } from './arping/index.ts';
 import { bridgeModule } from './bridge/index.ts';
 import { commandModule } from './command/index.ts';
 import { fileModule } from './file/index.ts';
+import { kernelModuleModule } from './kernel_module/index.ts';
 import { linkModule } from './link/index.ts';
 import { ovsBridge } from './ovs_bridge/index.ts';
 import { ovsFlows } from './ovs_flows/index.ts';
 import { ovsPort } from './ovs_port/index.ts';
 import { ovsTunnelMesh } from './ovs_tunnel_mesh/index.ts';
+import { packageModule } from './package/index.ts';
 import { propertiesModule } from './properties/index.ts';
 import { routeModule } from './route/index.ts';
+import { serviceModule } from './service/index.ts';
 import { sysctlModule } from './sysctl/index.ts';
 import { templateModule } from './template/index.ts';
 import { vlanModule } from './vlan/index.ts';
@@ -27,13 +30,16 @@ const all: ModuleDefinition[] = [
   bridgeModule,
   commandModule,
   fileModule,
+  kernelModuleModule,
   linkModule,
   ovsBridge,
   ovsFlows,
   ovsPort,
   ovsTunnelMesh,
+  packageModule,
   propertiesModule,
   routeModule,
+  serviceModule,
   sysctlModule,
   templateModule,
   vlanModule,
