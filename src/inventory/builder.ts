@@ -47,7 +47,8 @@ export class InventoryBuilder {
 
   constructor() {
     this.addGroup(ALL, undefined);
-    this.addGroup(UNGROUPED, undefined);
+    // As Ansible: `ungrouped` always exists, first among all's children.
+    this.addChild(ALL, UNGROUPED, undefined);
   }
 
   addGroup(name: string, location: SourceLocation | undefined): DeclaredGroup {

@@ -36,6 +36,8 @@ export interface ConnectionInput {
   /** What `{{ }}` in a connection value can use. */
   renderVars: () => Record<string, unknown>;
   errors: ErrorCollector;
+  /** Problems already reported: a bad value set on a group is reported once, for its first host. */
+  reported: Set<string>;
 }
 
 const NAMES = {
@@ -82,13 +84,20 @@ export function resolveConnection(input: ConnectionInput, localUser: string): { 
     if (!winner) return undefined;
     return { ...winner, value: renderValue(input, winner) };
   };
-  const fail = (c: Candidate, message: string, hint?: string): void => errors.add(`host ${host}: ${c.name} ${message}`, c.location, hint);
-  const templated = (value: unknown): boolean => typeof value === 'string' && value.includes('{{');
+  const fail = (c: Candidate, message: string, hint?: string): void => {
+    const key = `${c.location.file}:${c.location.line}:${c.location.col} ${c.name} ${message}`;
+    if (input.reported.has(key)) return;
+    input.reported.add(key);
+    errors.add(`host ${host}: ${c.name} ${message}`, c.location, hint);
+  };
+  // Without a renderer (e.g. `zonectl inventory`), a templated value is kept as written, unchecked.
+  const templated = (value: unknown): boolean => input.render === undefined && typeof value === 'string' && value.includes('{{');
 
   const connection: ConnectionSettings = { address: host, port: 22, user: localUser, identity_file: null, known_hosts: null, jump: [], become: false };
 
   const address = pick('address');
-  if (address) {
+  if (address && templated(address.value)) connection.address = address.value as string;
+  else if (address) {
     if (typeof address.value === 'string' && address.value.trim() !== '' && !/\s/.test(address.value.trim())) connection.address = address.value.trim();
     else fail(address, `must be a host name or IP address, not ${describe(address.value)}`);
   }
@@ -102,7 +111,8 @@ export function resolveConnection(input: ConnectionInput, localUser: string): { 
   }
 
   const user = pick('user');
-  if (user) {
+  if (user && templated(user.value)) connection.user = user.value as string;
+  else if (user) {
     if (typeof user.value === 'string' && user.value.trim() !== '') connection.user = user.value.trim();
     else fail(user, `must be a user name, not ${describe(user.value)}`);
   }
@@ -111,7 +121,7 @@ export function resolveConnection(input: ConnectionInput, localUser: string): { 
     const extra = field === 'known_hosts' ? sshArgs.knownHosts : [];
     const c = pick(field, extra);
     if (!c || c.value === null) continue;
-    if (typeof c.value === 'string' && c.value.trim() !== '') connection[field] = templated(c.value) ? c.value : resolvePath(c.value.trim(), c.location, input.cwd);
+    if (typeof c.value === 'string' && c.value.trim() !== '') connection[field] = templated(c.value) ? (c.value as string) : resolvePath(c.value.trim(), c.location, input.cwd);
     else fail(c, `must be a file path, not ${describe(c.value)}`);
   }
 

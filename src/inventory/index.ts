@@ -66,9 +66,11 @@ export function loadInventory(sources: string[], options: LoadInventoryOptions =
       }
     }
   }
+  sortByLocation(errors, files);
   errors.throwIfAny();
 
   const resolved = resolveInventory(builder, found, { cwd, localUser: options.localUser ?? localUserName(), render: options.render, errors, files });
+  sortByLocation(errors, files);
   errors.throwIfAny();
   if (!resolved) throw new Error('internal: inventory resolution failed without an error');
 
@@ -82,6 +84,21 @@ export function loadInventory(sources: string[], options: LoadInventoryOptions =
     warnings: errors.warnings.map((w) => w.format()),
     match,
   };
+}
+
+/** Errors in file order (as read), then line and column: the order an operator fixes them in. */
+function sortByLocation(errors: ErrorCollector, files: string[]): void {
+  const fileOrder = new Map(files.map((f, i) => [f, i]));
+  const key = (e: UserError): [number, number, number] => {
+    const loc = e.location;
+    if (!loc) return [-1, 0, 0];
+    return [fileOrder.get(loc.file) ?? files.length, loc.line, loc.col];
+  };
+  const sorted = errors.errors
+    .map((e, i) => ({ e, i, k: key(e) }))
+    .sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2] || a.i - b.i)
+    .map((x) => x.e);
+  errors.errors.splice(0, errors.errors.length, ...sorted);
 }
 
 /** The local user, as Ansible's default remote user. */

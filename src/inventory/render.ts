@@ -1,11 +1,26 @@
 /**
  * `zonectl inventory` output: hosts with their groups, connection, platform and
  * merged variables (each with where it came from), and groups. Secret
- * placeholders are shown redacted.
+ * placeholders and variables secret by name are shown redacted.
  */
 import { formatLocation } from '../errors/index.ts';
-import { redactTokens } from '../secrets/index.ts';
+import { containsSecret, redactedLabel, redactTokens } from '../secrets/index.ts';
 import type { Inventory, InventoryHost } from './types.ts';
+
+/**
+ * Variables that are secret by their name (Ansible's `ansible_password`,
+ * `ansible_become_pass`, a `bgp_password`, an `api_token`…): their written
+ * value is never printed, only `<secret>`. Paths to secrets (`*_file`) are not.
+ */
+const SECRET_NAME = /(?:^|_)(?:pass|password|passwd|passphrase|secret|token)(?:$|_)/i;
+
+export function isSecretVariable(name: string): boolean {
+  return SECRET_NAME.test(name) && !/_file$/i.test(name);
+}
+
+function shownVars(vars: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, isSecretVariable(k) && v !== null && v !== '' && !containsSecret(v) ? redactedLabel('inline:') : v]));
+}
 
 /** Renders the given hosts (in inventory order) and the groups they are in. */
 export function renderInventory(inv: Inventory, hosts: string[], format: 'text' | 'json'): string {
@@ -45,13 +60,14 @@ export function renderInventory(inv: Inventory, hosts: string[], format: 'text' 
     if (c.jump.length) connection.push(`jump: ${c.jump.join(' → ')}`);
     lines.push(`    connection: ${connection.join('  ')}`);
     lines.push(`    platform: ${h.platform}`);
-    const keys = Object.keys(h.vars);
+    const vars = shownVars(h.vars);
+    const keys = Object.keys(vars);
     if (keys.length === 0) {
       lines.push('    vars: (none)');
       continue;
     }
     lines.push('    vars:');
-    const shown = keys.map((k) => `${k}: ${JSON.stringify(h.vars[k]) ?? 'null'}`);
+    const shown = keys.map((k) => `${k}: ${JSON.stringify(vars[k]) ?? 'null'}`);
     const pad = Math.min(60, Math.max(...shown.map((s) => s.length)));
     keys.forEach((k, i) => {
       const origin = h.origins[k];
@@ -65,7 +81,7 @@ export function renderInventory(inv: Inventory, hosts: string[], format: 'text' 
 function hostJson(h: InventoryHost) {
   return {
     groups: h.groups,
-    vars: h.vars,
+    vars: shownVars(h.vars),
     origins: Object.fromEntries(Object.entries(h.origins).map(([k, o]) => [k, { level: o.level, location: formatLocation(o.location) }])),
     connection: h.connection,
     platform: h.platform,

@@ -70,6 +70,7 @@ export function resolveInventory(builder: InventoryBuilder, sources: InventorySo
   }
 
   const hosts = new Map<string, InventoryHost>();
+  const reported = new Set<string>();
   for (const h of builder.hosts.values()) {
     const memberOf = new Set<string>([ALL]);
     for (const direct of h.groups) for (const a of ancestorsOf(direct)) memberOf.add(a);
@@ -108,6 +109,7 @@ export function resolveInventory(builder: InventoryBuilder, sources: InventorySo
         render: options.render,
         renderVars: () => ({ ...vars, inventory_hostname: h.name, inventory_hostname_short: h.name.split('.')[0], group_names: groupNames }),
         errors,
+        reported,
       },
       options.localUser,
     );
