@@ -61,6 +61,12 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
   session.outcome.recap.skipped += play.skipped.length;
   const { secrets } = options;
   const redact = (text: string): string => secrets.redact(text);
+  if (play.tasks.length === 0) {
+    // Nothing to probe (every task skipped): no round trip at all.
+    record.fingerprint = fingerprintOutputs([]);
+    if (options.saved) checkSavedOrStale(session, record, options.saved);
+    return;
+  }
   const conn = session.connection;
   if (!conn) throw new Error('runPlayOnHost needs a connection');
   const marker = (options.newMarker ?? newMarker)();
@@ -249,6 +255,16 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
     if (!(error instanceof HostFailure)) throw error;
     session.outcome.error = error.message;
     if (session.outcome.status !== 'stale') session.outcome.status = 'failed';
+  }
+}
+
+/** checkSaved outside the probe's try: a refusal ends the host's play the same way. */
+function checkSavedOrStale(session: HostSession, record: PlayRecord, saved: NonNullable<EngineOptions['saved']>): void {
+  try {
+    checkSaved(session, record, saved.get(session.host)?.get(record.index));
+  } catch (error) {
+    if (!(error instanceof HostFailure)) throw error;
+    session.outcome.error = error.message;
   }
 }
 

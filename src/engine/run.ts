@@ -71,7 +71,8 @@ export async function runPlan(plan: CompiledPlan, options: EngineOptions): Promi
       appliedSomething: false,
       outcome: {
         host,
-        status: 'skipped',
+        // A host with no plays is simply in sync; the others are skipped until a batch reaches them.
+        status: compiled.plays.length === 0 ? 'ok' : 'skipped',
         plays: [],
         recap: { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0 },
         execCount: 0,
@@ -83,7 +84,7 @@ export async function runPlan(plan: CompiledPlan, options: EngineOptions): Promi
     const outcome = session.outcome;
     if (outcome.status === 'skipped') outcome.status = 'ok';
     try {
-      if (!session.connection) {
+      if (!session.connection && play.tasks.length > 0) {
         options.onProgress?.({ host: session.host, phase: 'connect' });
         session.connection = await options.connector.connect(session.host, session.settings, options.connectOptions);
       }

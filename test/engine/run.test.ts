@@ -108,6 +108,20 @@ describe('the round-trip budget', () => {
   });
 });
 
+describe('nothing to do', () => {
+  it('a play whose tasks were all skipped costs no connection; a host without plays is in sync', async () => {
+    const connector = new TestConnector();
+    const skipped = { id: '0.1', name: 'skipped task', source: 'site.yml:3', reason: 'when: false' };
+    const result = await runPlan(planFor({ kvm01: [play([], { skipped: [skipped] })], kvm02: [] }), options(connector, 'check'));
+    expect(result.hosts.map((h) => [h.status, h.execCount, h.recap.skipped])).toEqual([
+      ['ok', 0, 1],
+      ['ok', 0, 0],
+    ]);
+    expect(connector.connects.size).toBe(0);
+    expect(exitCodeOf(result)).toBe(0);
+  });
+});
+
 describe('handlers', () => {
   it('notified handlers run once each, in definition order, after the tasks', async () => {
     const handlers = [
