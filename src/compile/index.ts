@@ -21,7 +21,7 @@ import { CompileFailed, HostErrors } from './errors.ts';
 import { hideSecretValues } from './params.ts';
 import { lazyHostvars, locatedTemplateError, Scope, type VarLayer } from './scope.ts';
 import { tagSkipReason } from './tags.ts';
-import { compileTask, staticParams, type HostContext, type TaskOutcome, type TaskPlan } from './task.ts';
+import { compileTask, paramLocator, staticParams, type HostContext, type TaskOutcome, type TaskPlan } from './task.ts';
 
 export { CompileFailed } from './errors.ts';
 export { parseExtraVars } from './extra-vars.ts';
@@ -237,6 +237,8 @@ function planTasks(play: PlayDef, options: CompileOptions, findModule: (name: st
       notify: resolveNotify(task, notifyTargets, errors),
       source: `${task.location.file}:${task.location.line}`,
       tagSkip: isHandler ? undefined : tagSkipReason(tags, options.tags ?? [], options.skipTags ?? []),
+      validated: new Map(),
+      locator: paramLocator(task),
       playbookDir: play.playbookDir,
     };
     if (taskPlan.tagSkip === undefined) taskPlan.staticParams = staticParams(taskPlan, errors, inlineSecrets);

@@ -43,7 +43,13 @@ export class Scope implements Variables {
   lookup(name: string): unknown {
     if (own(this.magic, name)) return this.magic[name];
     if (this.cache.has(name)) return this.cache.get(name);
-    const layer = this.layers.find((l) => own(l.vars, name));
+    let layer: VarLayer | undefined;
+    for (const l of this.layers) {
+      if (own(l.vars, name)) {
+        layer = l;
+        break;
+      }
+    }
     if (!layer) return MISSING;
     const raw = layer.vars[name];
     if (!hasTemplate(raw)) {

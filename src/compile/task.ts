@@ -30,7 +30,20 @@ export interface TaskPlan {
   tagSkip: string | undefined;
   /** Schema result for params without templates, shared by every host. */
   staticParams?: { ok: true; value: unknown } | { ok: false };
+  /** Schema results by rendered params (JSON): hosts that render the same params share one validation. */
+  validated: Map<string, Validated>;
+  locator: ParamLocator;
   playbookDir: string;
+}
+
+type Validated = { ok: true; value: unknown } | { ok: false; errors: UserError[] };
+
+/** Where a task's module parameters are written (for schema errors). */
+export function paramLocator(task: TaskDef): ParamLocator {
+  return {
+    value: (path) => at(task, [task.module, ...path]),
+    key: (path) => task.doc.locateKey([...task.path, task.module, ...path]),
+  };
 }
 
 export interface HostContext {
@@ -92,10 +105,9 @@ function loopItems(plan: TaskPlan, scope: Scope): unknown[] {
 
 function compileItem(plan: TaskPlan, id: string, scope: Scope, ctx: HostContext, out: TaskOutcome): void {
   const { task, module } = plan;
-  const lookup = (name: string): unknown => scope.lookup(name);
   let failed;
   try {
-    failed = firstFalse(task.when, lookup);
+    failed = task.when.length === 0 ? undefined : firstFalse(task.when, (name) => scope.lookup(name));
   } catch (error) {
     if (!(error instanceof WhenEvalError)) throw error;
     const { index, source } = error as WhenEvalError & { index?: number; source: string };
@@ -108,10 +120,7 @@ function compileItem(plan: TaskPlan, id: string, scope: Scope, ctx: HostContext,
     return;
   }
 
-  const locator: ParamLocator = {
-    value: (path) => at(task, [module.name, ...path]),
-    key: (path) => task.doc.locateKey([...task.path, module.name, ...path]),
-  };
+  const { locator } = plan;
   let params: unknown;
   if (plan.staticParams) {
     if (!plan.staticParams.ok) return;
@@ -127,14 +136,20 @@ function compileItem(plan: TaskPlan, id: string, scope: Scope, ctx: HostContext,
       }
       throw error;
     }
-    const result = validateParams(module, rendered, locator);
+    const key = JSON.stringify(rendered);
+    let result = plan.validated.get(key);
+    if (!result) {
+      const checked = validateParams(module, rendered, locator);
+      result = checked.ok ? { ok: true, value: protectSecretParams(module, checked.value, ctx.inlineSecrets) } : checked;
+      plan.validated.set(key, result);
+    }
     if (!result.ok) {
       for (const e of result.errors) ctx.errors.add(e, ctx.host);
       return;
     }
-    params = protectSecretParams(module, result.value, ctx.inlineSecrets);
+    params = result.value;
   }
-  if (module.prepare) params = module.prepare(params, prepareContext(plan, scope, ctx, locator));
+  if (module.prepare) params = module.prepare(params, new TaskPrepareContext(plan, scope, ctx));
   out.tasks.push({ id, name, module: module.name, params: params as Record<string, unknown>, notify: plan.notify, tags: plan.tags, source: plan.source });
 }
 
@@ -153,11 +168,7 @@ function renderName(task: TaskDef, scope: Scope): string {
 export function staticParams(plan: TaskPlan, errors: HostErrors, inlineSecrets: Map<string, string>): TaskPlan['staticParams'] {
   const { task, module } = plan;
   if (hasTemplate(task.params)) return undefined;
-  const locator: ParamLocator = {
-    value: (path) => at(task, [module.name, ...path]),
-    key: (path) => task.doc.locateKey([...task.path, module.name, ...path]),
-  };
-  const result = validateParams(module, task.params, locator);
+  const result = validateParams(module, task.params, plan.locator);
   if (!result.ok) {
     for (const e of result.errors) errors.add(e);
     return { ok: false };
@@ -165,41 +176,56 @@ export function staticParams(plan: TaskPlan, errors: HostErrors, inlineSecrets: 
   return { ok: true, value: protectSecretParams(module, result.value, inlineSecrets) };
 }
 
-function prepareContext(plan: TaskPlan, scope: Scope, ctx: HostContext, locator: ParamLocator): PrepareContext {
-  const { task, module } = plan;
+/** What a module's prepare() sees for one task on one host. */
+class TaskPrepareContext implements PrepareContext {
   // Files read for this task, by the name the module used: template errors then point into the file.
-  const read = new Map<string, string>();
-  let vars: Readonly<Record<string, unknown>> | undefined;
-  const fail = (message: string, path?: readonly (string | number)[], hint?: string): never => {
-    throw new UserError(path && path.length > 0 ? `${paramName(module.name, path)}: ${message}` : `${module.name}: ${message}`, path ? locator.value(path) : task.location, hint);
-  };
-  return {
-    host: ctx.host,
-    get vars() {
-      return (vars ??= lazyView(scope));
-    },
-    hostvars: ctx.hostvars,
-    groups: ctx.groups,
-    readFile(kind, path) {
-      const candidates = task.role ? [join(task.role.role.dir, kind, path)] : [];
-      candidates.push(join(plan.playbookDir, kind, path), join(plan.playbookDir, path));
-      const found = candidates.find((c) => ctx.sources.isFile(c));
-      if (!found) {
-        return fail(`${path} not found`, ['src'], `looked in ${candidates.map((c) => ctx.sources.display(c)).join(', ')}`);
-      }
-      read.set(path, ctx.sources.display(found));
-      return ctx.sources.readText(found);
-    },
-    render(template, name) {
-      try {
-        return renderText(template, scope);
-      } catch (error) {
-        if (!(error instanceof TemplateError)) throw error;
-        const file = read.get(name);
-        if (file) throw new UserError(error.message, { file, line: error.line ?? 1, col: error.col ?? 1 }, error.hint);
-        throw new UserError(`${module.name}: ${name}: ${error.message}`, task.location, error.hint);
-      }
-    },
-    fail,
-  };
+  private readonly read = new Map<string, string>();
+  private view: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    private readonly plan: TaskPlan,
+    private readonly scope: Scope,
+    private readonly ctx: HostContext,
+  ) {}
+
+  get host(): string {
+    return this.ctx.host;
+  }
+  get vars(): Readonly<Record<string, unknown>> {
+    return (this.view ??= lazyView(this.scope));
+  }
+  get hostvars(): Readonly<Record<string, Readonly<Record<string, unknown>>>> {
+    return this.ctx.hostvars;
+  }
+  get groups(): Readonly<Record<string, readonly string[]>> {
+    return this.ctx.groups;
+  }
+
+  readFile(kind: 'files' | 'templates', path: string): string {
+    const { task, playbookDir } = this.plan;
+    const { sources } = this.ctx;
+    const candidates = task.role ? [join(task.role.role.dir, kind, path)] : [];
+    candidates.push(join(playbookDir, kind, path), join(playbookDir, path));
+    const found = candidates.find((c) => sources.isFile(c));
+    if (!found) return this.fail(`${path} not found`, ['src'], `looked in ${candidates.map((c) => sources.display(c)).join(', ')}`);
+    this.read.set(path, sources.display(found));
+    return sources.readText(found);
+  }
+
+  render(template: string, name: string): string {
+    try {
+      return renderText(template, this.scope);
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      const file = this.read.get(name);
+      if (file) throw new UserError(error.message, { file, line: error.line ?? 1, col: error.col ?? 1 }, error.hint);
+      throw new UserError(`${this.plan.module.name}: ${name}: ${error.message}`, this.plan.task.location, error.hint);
+    }
+  }
+
+  fail(message: string, path?: readonly (string | number)[], hint?: string): never {
+    const module = this.plan.module.name;
+    const where = path ? this.plan.locator.value(path) : this.plan.task.location;
+    throw new UserError(path && path.length > 0 ? `${paramName(module, path)}: ${message}` : `${module}: ${message}`, where, hint);
+  }
 }

@@ -244,7 +244,8 @@ function evaluate(node: Expr | Mustache | hbs.AST.SubExpression, vars: Variables
       if (call.hash && call.hash.pairs.length > 0) {
         throw new TemplateError(`helper '${name}' takes no name=value options`, position(call));
       }
-      const args = call.params.map((p, i) => evaluate(p, vars, i === 0 && TOLERATES_UNDEFINED.has(name)));
+      const args: unknown[] = [];
+      for (let i = 0; i < call.params.length; i++) args.push(evaluate(call.params[i] as Expr, vars, i === 0 && TOLERATES_UNDEFINED.has(name)));
       return helper(...args);
     }
     default:

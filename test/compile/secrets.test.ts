@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { renderPlanText } from '../../src/compile/index.ts';
+import { defineModule } from '../../src/modules/contract.ts';
+import { findModule, moduleNames } from '../../src/modules/registry.ts';
+import { inlineSecretName } from '../../src/secrets/index.ts';
+import { compileFixture } from './helpers.ts';
+
+// A module with secret-by-nature parameters, as a BGP module would declare them.
+const bgpPeer = defineModule({
+  name: 'bgp_peer',
+  doc: { summary: 'test module', params: {} },
+  schema: z.object({ peer: z.string(), password: z.string(), peers: z.array(z.object({ ip: z.string(), key: z.union([z.string(), z.number()]) })).optional() }).strict(),
+  secretParams: ['password', 'peers.*.key'],
+  probe: () => '',
+  parse: () => ({}),
+  diff: () => [],
+  commands: () => '',
+});
+
+const options = {
+  inventory: ['inventory.yml'],
+  findModule: (name: string) => (name === 'bgp_peer' ? bgpPeer : findModule(name)),
+  moduleNames: () => [...moduleNames(), 'bgp_peer'],
+};
+
+describe('secrets in the plan', () => {
+  const result = compileFixture('secrets', options);
+  const json = JSON.stringify(result.plan);
+  const literal = inlineSecretName('hunter2-literal');
+  const key = inlineSecretName('424242');
+
+  it('a literal in a secret-by-nature param becomes an inline placeholder; the value is kept aside', () => {
+    const [first, second, file] = result.plan.hosts.r1?.plays[0]?.tasks ?? [];
+    expect(first?.params).toEqual({ peer: '10.0.0.2', password: `@@secret(${literal})@@`, peers: [{ ip: '10.0.0.3', key: `@@secret(${key})@@` }] });
+    expect(result.inlineSecrets).toEqual(new Map([[literal, 'hunter2-literal'], [key, '424242']]));
+    expect(second?.params.password).toBe('@@secret(bgp_r1)@@');
+    // the literal is also hidden where it leaks into other params; !secret stays a reference
+    expect(file?.params.content).toBe(`password @@secret(${literal})@@ key @@secret(api_key)@@\n`);
+  });
+
+  it('the plan JSON and the listing never hold a secret value', () => {
+    expect(json).not.toContain('hunter2-literal');
+    expect(json).not.toContain('424242');
+    const text = renderPlanText(result.plan);
+    expect(text).not.toContain('hunter2');
+    expect(text).toContain('password=<secret:bgp_r1>');
+    expect(text).toContain('password=<secret> peers=[{"ip":"10.0.0.3","key":"<secret>"}]');
+  });
+});
