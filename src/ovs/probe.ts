@@ -10,6 +10,7 @@
  */
 import { TaskError } from '../modules/contract.ts';
 import type { ProbeOutput } from '../modules/contract.ts';
+import { netProbe, parseNetProbe, type NetProbe } from '../netconfig/probe.ts';
 import { command } from '../shell/quote.ts';
 import { OvsdbFormatError } from './ovsdb.ts';
 import { LIST_COLUMNS, parseOvsState, type OvsState } from './state.ts';
@@ -27,8 +28,19 @@ function listCommand(): string {
   return command(...words);
 }
 
-/** The probe's shell text: the table listing plus the flows under each owned cookie. */
-export function ovsProbeScript(flowsOf: readonly { bridge: string; cookie: string }[] = []): string {
+export interface OvsProbeOptions {
+  /** Flows to dump: one `dump-flows` per owned cookie. */
+  flowsOf?: readonly { bridge: string; cookie: string }[];
+  /**
+   * Also read the host's links, addresses and routes (the network modules'
+   * probe), to refuse changes that would cut the controller off.
+   */
+  network?: boolean;
+}
+
+/** The probe's shell text: the table listing, the flows under each owned cookie, optionally the network state. */
+export function ovsProbeScript(options: OvsProbeOptions = {}): string {
+  const flowsOf = options.flowsOf ?? [];
   const lines = [
     `if ! command -v ovs-vsctl >/dev/null 2>&1; then echo '${MARK} missing'; exit 0; fi`,
     `echo '${MARK} vsctl'`,
@@ -42,11 +54,20 @@ export function ovsProbeScript(flowsOf: readonly { bridge: string; cookie: strin
       `echo "${MARK} flows-exit $zc_ovs_rc"`,
     );
   }
+  if (options.network) lines.push(`echo '${MARK} net'`, netProbe());
   return lines.join('\n');
+}
+
+/** What the bridge and port modules work from: the OVS tables and the host's network state. */
+export interface OvsHostState {
+  ovs: OvsState;
+  net: NetProbe | null;
 }
 
 export interface OvsProbeResult {
   state: OvsState;
+  /** The host's network state, when the probe asked for it. */
+  net: NetProbe | null;
   /** `bridge cookie` → dump-flows text, or null when the bridge does not exist (yet). */
   flows: Map<string, string | null>;
 }
@@ -107,7 +128,12 @@ export function parseOvsProbe(output: ProbeOutput, host: string): OvsProbeResult
     throw error;
   }
   const flows = new Map<string, string | null>();
+  let net: NetProbe | null = null;
   for (const part of parts.slice(1)) {
+    if (part.head === 'net') {
+      net = parseNetProbe(part.body.join('\n'));
+      continue;
+    }
     const match = /^flows (\S+) (\S+)$/.exec(part.head);
     if (!match) continue;
     const [, bridge = '', cookie = ''] = match;
@@ -116,5 +142,5 @@ export function parseOvsProbe(output: ProbeOutput, host: string): OvsProbeResult
     else if (!state.bridges[bridge]) flows.set(flowsKey(bridge, cookie), null);
     else throw new TaskError(`ovs-ofctl dump-flows ${bridge} failed on ${host}: ${text.trim()}`);
   }
-  return { state, flows };
+  return { state, flows, net };
 }

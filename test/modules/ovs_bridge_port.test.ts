@@ -118,3 +118,32 @@ describe('ovs_port', () => {
     expect(() => ovsPort.schema.parse({ bridge: 'b', name: 'p', tag: 1, trunks: [2] })).toThrow(/native-tagged/);
   });
 });
+
+describe('never cutting the controller off (recorded: 10.0.0.1 on OVS internal port mgmt0, 10.0.1.1 on NIC eth0)', () => {
+  const managed = probeFixture('probe-management');
+  const at = (address: string, allow = false) => ({ ...ctx, managementAddress: address, allowManagementChange: allow });
+  const diff = (module: typeof ovsBridge | typeof ovsPort, raw: unknown, c: ReturnType<typeof at>) => {
+    const params = module.schema.parse(raw);
+    return module.diff(params as never, module.parse(managed, params as never, c), c).map((x) => x.summary);
+  };
+
+  it('refuses to delete the bridge or the port that carries the management address', () => {
+    expect(() => diff(ovsBridge, { name: 'cloudbr0', state: 'absent' }, at('10.0.0.1'))).toThrow(
+      'refusing to delete bridge cloudbr0: mgmt0 carries the management address 10.0.0.1 (run with --allow-management-change if you are sure the controller stays reachable)',
+    );
+    expect(() => diff(ovsPort, { bridge: 'cloudbr0', name: 'mgmt0', state: 'absent' }, at('10.0.0.1'))).toThrow(/refusing to delete port mgmt0/);
+    expect(() => diff(ovsPort, { bridge: 'cloudbr1', name: 'mgmt0', type: 'internal' }, at('10.0.0.1'))).toThrow(/refusing to move port mgmt0 to bridge cloudbr1/);
+  });
+
+  it('refuses to make the management NIC a bridge port', () => {
+    expect(() => diff(ovsPort, { bridge: 'cloudbr0', name: 'eth0' }, at('10.0.1.1'))).toThrow(/refusing to add eth0 to bridge cloudbr0: eth0 carries the management address 10\.0\.1\.1/);
+  });
+
+  it('goes ahead when the management address is elsewhere, or with --allow-management-change', () => {
+    expect(diff(ovsBridge, { name: 'cloudbr0', state: 'absent' }, at('10.0.1.1'))).toEqual(['delete bridge cloudbr0 and its ports mgmt0']);
+    expect(diff(ovsBridge, { name: 'cloudbr0', state: 'absent' }, at('10.0.0.1', true))).toEqual(['delete bridge cloudbr0 and its ports mgmt0']);
+    expect(diff(ovsPort, { bridge: 'cloudbr0', name: 'eth0' }, at('10.0.0.1'))).toEqual(['create port eth0 on bridge cloudbr0 (type=system)']);
+    // Changing a column that does not move traffic is fine on the management port.
+    expect(diff(ovsPort, { bridge: 'cloudbr0', name: 'mgmt0', external_ids: { role: 'mgmt' } }, at('10.0.0.1'))).toEqual(['port mgmt0: external_ids:role (unset) → mgmt']);
+  });
+});

@@ -1,7 +1,9 @@
 /** `ovs_bridge`: desired bridge vs the switch's tables → changes → one ovs-vsctl transaction. Pure. */
-import type { Change } from '../contract.ts';
+import type { Change, RunContext } from '../contract.ts';
+import { refuseManagementCut } from '../../ovs/management.ts';
+import type { OvsHostState } from '../../ovs/probe.ts';
 import { mapText } from '../../ovs/schema.ts';
-import type { OvsBridge, OvsState } from '../../ovs/state.ts';
+import type { OvsBridge } from '../../ovs/state.ts';
 import { diffOwnedMap, mapSteps, vsctlTransaction } from '../../ovs/vsctl.ts';
 import type { BridgeParams } from './schema.ts';
 
@@ -62,10 +64,12 @@ function updateChanges(p: BridgeParams, actual: OvsBridge): Change[] {
 }
 
 /** Pure: desired bridge vs the switch's tables. */
-export function diffBridge(p: BridgeParams, state: OvsState): Change[] {
-  const actual = state.bridges[p.name];
+export function diffBridge(p: BridgeParams, host: OvsHostState, ctx: RunContext): Change[] {
+  const actual = host.ovs.bridges[p.name];
   if (p.state === 'absent') {
     if (!actual) return [];
+    const devices = actual.ports.flatMap((port) => host.ovs.ports[port]?.interfaces.map((i) => i.name) ?? [port]);
+    refuseManagementCut(`delete bridge ${p.name}`, devices, host.net, ctx);
     const ports = actual.ports.filter((port) => port !== p.name);
     return [{
       summary: `delete bridge ${p.name}${ports.length ? ` and its ports ${ports.join(', ')}` : ''}`,

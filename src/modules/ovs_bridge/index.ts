@@ -3,18 +3,20 @@
  * Changes go out as ONE ovs-vsctl transaction per task.
  */
 import { defineModule } from '../contract.ts';
-import { ovsProbeScript, parseOvsProbe } from '../../ovs/probe.ts';
-import type { OvsState } from '../../ovs/state.ts';
+import { ovsProbeScript, parseOvsProbe, type OvsHostState } from '../../ovs/probe.ts';
 import { bridgeCommands, diffBridge } from './diff.ts';
 import { ovsBridgeDoc } from './doc.ts';
 import { bridgeParams, type BridgeParams } from './schema.ts';
 
-export const ovsBridge = defineModule<BridgeParams, OvsState>({
+export const ovsBridge = defineModule<BridgeParams, OvsHostState>({
   name: 'ovs_bridge',
   doc: ovsBridgeDoc,
   schema: bridgeParams,
-  probe: () => ovsProbeScript(),
-  parse: (output, _params, ctx) => parseOvsProbe(output, ctx.host).state,
-  diff: (desired, actual) => diffBridge(desired, actual),
+  probe: () => ovsProbeScript({ network: true }),
+  parse: (output, _params, ctx) => {
+    const { state, net } = parseOvsProbe(output, ctx.host);
+    return { ovs: state, net };
+  },
+  diff: (desired, actual, ctx) => diffBridge(desired, actual, ctx),
   commands: (changes) => bridgeCommands(changes),
 });

@@ -15,7 +15,7 @@ export const ovsFlows = defineModule<FlowsParams, FlowsState>({
   name: 'ovs_flows',
   doc: ovsFlowsDoc,
   schema: flowsParams,
-  probe: (p) => ovsProbeScript([{ bridge: p.bridge, cookie: p.cookie }]),
+  probe: (p) => ovsProbeScript({ flowsOf: [{ bridge: p.bridge, cookie: p.cookie }] }),
   parse: (output, p, ctx) => {
     const { state, flows } = parseOvsProbe(output, ctx.host);
     return {

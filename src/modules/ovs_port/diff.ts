@@ -1,6 +1,8 @@
 /** `ovs_port`: desired port vs the switch's tables → changes → one ovs-vsctl transaction. Pure. */
-import { TaskError, type Change } from '../contract.ts';
-import type { OvsPort, OvsState } from '../../ovs/state.ts';
+import { TaskError, type Change, type RunContext } from '../contract.ts';
+import { refuseManagementCut } from '../../ovs/management.ts';
+import type { OvsHostState } from '../../ovs/probe.ts';
+import type { OvsPort } from '../../ovs/state.ts';
 import { diffOwnedMap, integerSet, mapSteps, vsctlTransaction } from '../../ovs/vsctl.ts';
 import type { PortParams } from './schema.ts';
 
@@ -84,24 +86,32 @@ function updateChanges(p: PortParams, actual: OvsPort): Change[] {
 }
 
 /** Pure: desired port vs the switch's tables. */
-export function diffPort(p: PortParams, state: OvsState): Change[] {
-  const actual = state.ports[p.name];
+export function diffPort(p: PortParams, host: OvsHostState, ctx: RunContext): Change[] {
+  const actual = host.ovs.ports[p.name];
   if (p.state === 'absent') {
     if (!actual) return [];
+    refuseManagementCut(`delete port ${p.name}`, [p.name], host.net, ctx);
     return [{ summary: `delete port ${p.name} from bridge ${actual.bridge ?? '?'}`, data: stepsOf([['--if-exists', 'del-port', p.name]]) }];
   }
+  // A device with the management address stops answering on it once it becomes a bridge port.
+  if (!actual) refuseManagementCut(`add ${p.name} to bridge ${p.bridge}`, [p.name], host.net, ctx);
   if (!actual) return [{ summary: `create port ${p.name} on bridge ${p.bridge} (${describeNew(p)})`, data: stepsOf(createSteps(p)) }];
   if (actual.interfaces.length > 1) {
     throw new TaskError(`port ${p.name} is a bond of ${actual.interfaces.map((i) => i.name).join(', ')}: ovs_port manages single-interface ports only`);
   }
   if (actual.bridge !== p.bridge) {
+    refuseManagementCut(`move port ${p.name} to bridge ${p.bridge}`, [p.name], host.net, ctx);
     // Moving is delete + add in the same transaction; the port is re-created with the desired columns.
     return [{
       summary: `move port ${p.name} from bridge ${actual.bridge ?? '(none)'} to ${p.bridge} (${describeNew(p)})`,
       data: stepsOf([['--if-exists', 'del-port', p.name], ...createSteps(p)]),
     }];
   }
-  return updateChanges(p, actual);
+  const changes = updateChanges(p, actual);
+  if (p.type !== undefined && changes.some((c) => c.summary.startsWith(`port ${p.name}: type `))) {
+    refuseManagementCut(`change the type of port ${p.name}`, [p.name], host.net, ctx);
+  }
+  return changes;
 }
 
 export function portCommands(changes: readonly Change[]): string {

@@ -8,18 +8,20 @@
  * ovs-vsctl transaction per task.
  */
 import { defineModule } from '../contract.ts';
-import { ovsProbeScript, parseOvsProbe } from '../../ovs/probe.ts';
-import type { OvsState } from '../../ovs/state.ts';
+import { ovsProbeScript, parseOvsProbe, type OvsHostState } from '../../ovs/probe.ts';
 import { diffPort, portCommands } from './diff.ts';
 import { ovsPortDoc } from './doc.ts';
 import { portParams, type PortParams } from './schema.ts';
 
-export const ovsPort = defineModule<PortParams, OvsState>({
+export const ovsPort = defineModule<PortParams, OvsHostState>({
   name: 'ovs_port',
   doc: ovsPortDoc,
   schema: portParams,
-  probe: () => ovsProbeScript(),
-  parse: (output, _params, ctx) => parseOvsProbe(output, ctx.host).state,
-  diff: (desired, actual) => diffPort(desired, actual),
+  probe: () => ovsProbeScript({ network: true }),
+  parse: (output, _params, ctx) => {
+    const { state, net } = parseOvsProbe(output, ctx.host);
+    return { ovs: state, net };
+  },
+  diff: (desired, actual, ctx) => diffPort(desired, actual, ctx),
   commands: (changes) => portCommands(changes),
 });

@@ -27,7 +27,7 @@ export const ovsTunnelMesh = defineModule<MeshParams, MeshState>({
     if (p.tunnels) ctx.fail('tunnels is computed by zonectl from peers', ['tunnels'], 'remove it');
     return { ...p, tunnels: resolveTunnels(p, ctx) };
   },
-  probe: (p) => ovsProbeScript([{ bridge: p.bridge, cookie: meshCookie(p) }]),
+  probe: (p) => ovsProbeScript({ flowsOf: [{ bridge: p.bridge, cookie: meshCookie(p) }] }),
   parse: (output, p, ctx) => {
     const { state, flows } = parseOvsProbe(output, ctx.host);
     return { ovs: state, dumped: flows.get(flowsKey(p.bridge, meshCookie(p))) ?? null };
