@@ -30,6 +30,8 @@ export function terminalProgress(hosts: readonly string[], mode: 'check' | 'appl
         titles.set(host, (t) => (task.title = `${host}: ${t}`));
         const status = await (waiting.get(host) as Promise<HostStatus>);
         task.title = `${host}: ${status === 'changed' && mode === 'check' ? 'changes pending' : status}`;
+        // a thrown error is how listr2 marks the line as failed (✖); the report says why
+        if (status === 'failed' || status === 'unreachable' || status === 'stale') throw new Error(task.title);
       },
     })),
     {

@@ -84,8 +84,17 @@ export function renderRecap(result: RunOutcome): string {
   const lines = ['', `PLAY RECAP ${'*'.repeat(60)}`];
   for (const h of result.hosts) {
     const r = h.recap;
-    const cells = [`ok=${r.ok}`, `changed=${r.changed}`, `unreachable=${r.unreachable}`, `failed=${r.failed}`, `skipped=${r.skipped}`];
-    lines.push(`${pad(h.host, width)}: ${cells.map((c) => pad(c, 15)).join('').trimEnd()}${h.status === 'stale' ? '  (stale plan refused)' : ''}`);
+    // Ansible's spacing: each count left-aligned in 4 columns
+    const cells = (
+      [
+        ['ok', r.ok],
+        ['changed', r.changed],
+        ['unreachable', r.unreachable],
+        ['failed', r.failed],
+        ['skipped', r.skipped],
+      ] as const
+    ).map(([label, n]) => `${label}=${String(n).padEnd(4)}`);
+    lines.push(`${pad(h.host, width)}: ${cells.join(' ').trimEnd()}${h.status === 'stale' ? '  (stale plan refused)' : ''}`);
   }
   if (result.aborted) lines.push('', `run stopped: ${result.aborted}`);
   const counts = new Map<string, number>();
