@@ -5,7 +5,7 @@
  * and handed to ssh2 as bytes; their content never reaches a message.
  */
 import { readFileSync } from 'node:fs';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, NextAuthHandler } from 'ssh2';
 import { expandHome } from './paths.ts';
 
@@ -44,7 +44,7 @@ export function loadCredentials(sources: CredentialSources, env: NodeJS.ProcessE
       if (explicit || code !== 'ENOENT') skipped.push(`${path} (${code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? 'error'}`})`);
       continue;
     }
-    const parsed = utils.parseKey(bytes);
+    const parsed = ssh2.utils.parseKey(bytes);
     if (parsed instanceof Error) {
       const why = /passphrase|encrypted/i.test(parsed.message) ? 'encrypted: load it into ssh-agent' : 'not a private key ssh2 can read';
       skipped.push(`${path} (${why})`);

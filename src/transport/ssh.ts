@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { Client } from 'ssh2';
-import type { ClientChannel, ConnectConfig } from 'ssh2';
+import ssh2 from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import type { ConnectionSettings } from '../plan/types.ts';
 import { loadCredentials, makeAuthHandler, type Credentials } from './auth.ts';
 import { finishScript, scriptCommand } from './become.ts';
@@ -106,7 +106,7 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 /** Connects and authenticates one hop, over `sock` when it is reached through a jump host. */
 function openHop(hop: Hop, sock: Duplex | undefined, knownHosts: KnownHosts, credentials: Credentials, opts: Options): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    const client = new ssh2.Client();
     const tried: string[] = [];
     const skipped = [...credentials.skipped];
     let hostKeyError: ConnectionError | null = null;

@@ -1,4 +1,6 @@
 /** The transport's pure parts: jump host specs, the hop plan, become's command and its reading. */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionSettings } from '../../src/plan/types.ts';
 import { finishScript, readBecome, scriptCommand } from '../../src/transport/become.ts';
@@ -94,5 +96,14 @@ describe('paths', () => {
     expect(expandHome('~/.ssh/id_rsa', '/home/ops')).toBe('/home/ops/.ssh/id_rsa');
     expect(expandHome('~', '/home/ops')).toBe('/home/ops');
     expect(expandHome('/etc/ssh/known', '/home/ops')).toBe('/etc/ssh/known');
+  });
+});
+
+describe('loading under plain Node', () => {
+  it('imports the transport the way bin/zonectl.js does (ssh2 is CommonJS: named imports that vitest accepts can fail in Node)', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "const t = await import('./src/transport/index.ts'); console.log(typeof t.SshConnector, typeof t.KnownHosts)"], {
+      cwd: join(import.meta.dirname, '..', '..'),
+    }).toString();
+    expect(out).toBe('function function\n');
   });
 });

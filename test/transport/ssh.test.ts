@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { ConnectionSettings } from '../../src/plan/types.ts';
 import { fingerprintSha256 } from '../../src/transport/fingerprint.ts';
 import { SshConnector } from '../../src/transport/ssh.ts';
@@ -217,7 +217,7 @@ describe('authentication', () => {
   });
 
   it('says when an identity file is missing or encrypted, and never prints key material', async () => {
-    const encrypted = utils.generateKeyPairSync('ed25519', { passphrase: 'not-used-here', cipher: 'aes256-ctr', rounds: 16 });
+    const encrypted = ssh2.utils.generateKeyPairSync('ed25519', { passphrase: 'not-used-here', cipher: 'aes256-ctr', rounds: 16 });
     const encryptedFile = join(tmp, 'id_encrypted');
     writeFileSync(encryptedFile, encrypted.private, { mode: 0o600 });
     const missing = await failure(new SshConnector(isolated).connect('h1', settings(server.port, { identity_file: join(tmp, 'nope') })));

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect as netConnect, type Server as NetServer, type Socket } from 'node:net';
-import { Server, utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { Connection, ParsedKey, ServerChannel } from 'ssh2';
 
 export interface KeyPair {
@@ -21,8 +21,8 @@ export interface KeyPair {
 }
 
 export function generateKey(type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519'): KeyPair {
-  const pair = type === 'ed25519' ? utils.generateKeyPairSync('ed25519') : type === 'ecdsa' ? utils.generateKeyPairSync('ecdsa', { bits: 256 }) : utils.generateKeyPairSync('rsa', { bits: 2048 });
-  const parsed = utils.parseKey(pair.public) as ParsedKey;
+  const pair = type === 'ed25519' ? ssh2.utils.generateKeyPairSync('ed25519') : type === 'ecdsa' ? ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 }) : ssh2.utils.generateKeyPairSync('rsa', { bits: 2048 });
+  const parsed = ssh2.utils.parseKey(pair.public) as ParsedKey;
   return { private: pair.private, public: pair.public, blob: parsed.getPublicSSH(), type: parsed.type };
 }
 
@@ -52,9 +52,9 @@ export async function startSshServer(options: TestServerOptions): Promise<TestSe
   const logins: string[] = [];
   const sockets = new Set<Socket>();
   const children = new Set<ChildProcess>();
-  const allowed = options.authorizedKeys.map((k) => utils.parseKey(k.public) as ParsedKey);
+  const allowed = options.authorizedKeys.map((k) => ssh2.utils.parseKey(k.public) as ParsedKey);
 
-  const ssh = new Server({ hostKeys: options.hostKeys.map((k) => k.private) }, (client: Connection) => {
+  const ssh = new ssh2.Server({ hostKeys: options.hostKeys.map((k) => k.private) }, (client: Connection) => {
     client.on('error', () => {
       /* a client that goes away mid-test */
     });
