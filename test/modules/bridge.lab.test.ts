@@ -1,0 +1,109 @@
+/**
+ * The kvm-network role through the real CLI in the lab: real sshd in a
+ * namespace node, the node's management address moved from its uplink
+ * (`mgmt0`, which carries the SSH session zonectl runs over) onto cloudbr0,
+ * the guest uplink bridged into cloudbr1 with MTU 9000, all persisted as
+ * ifupdown files. check → apply → check is empty → a hand change is found.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { labSuite, sshRun, startLab, stopLab, type LabState } from '../support/lab.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'zc-h7-lab-'));
+let lab: LabState | undefined;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function zonectl(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(ROOT, 'bin', 'zonectl.js'), args, { cwd: dir, env: { ...process.env, SSH_AUTH_SOCK: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 255, stdout, stderr }));
+  });
+}
+
+async function onNode(command: string): Promise<string> {
+  if (!lab) throw new Error('no lab');
+  const r = await sshRun(lab, 'kvm01', command);
+  if (r.code !== 0) throw new Error(`kvm01: ${command}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const PLAYBOOK = `
+- name: hypervisor network
+  hosts: hypervisors
+  roles:
+    - role: kvm-network
+      vars:
+        kvm_network_mgmt_uplink: mgmt0
+        kvm_network_guest_uplink: eth1
+`;
+
+labSuite('kvm-network role in the lab, through the CLI', () => {
+  let args: string[] = [];
+
+  beforeAll(async () => {
+    lab = await startLab('h7n', { nodes: { kvm01: { kind: 'hypervisors' }, sw01: { kind: 'switches' } }, links: [['kvm01:eth1', 'sw01:eth1']] });
+    const address = lab.nodes.find((n) => n.name === 'kvm01')?.address ?? '';
+    const gateway = address.replace(/\.\d+$/, '.1');
+    writeFileSync(join(dir, 'site.yml'), PLAYBOOK);
+    // What Debian installs: ifupdown reading interfaces.d (the lab's nodes start without the file).
+    await onNode("printf 'source /etc/network/interfaces.d/*\\n' > /etc/network/interfaces");
+    args = ['-i', lab.inventoryFile, '--roles-path', join(ROOT, 'roles'), '-e', `kvm_network_mgmt_address=${address}/24`, '-e', `kvm_network_mgmt_gateway=${gateway}`, 'site.yml'];
+  }, 300_000);
+
+  afterAll(async () => {
+    try {
+      await stopLab(lab);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('check shows the bridges, the address move and the persisted files', async () => {
+    const run = await zonectl('check', ...args);
+    expect(run.stderr).toBe('');
+    expect(run.code, run.stdout).toBe(2);
+    expect(run.stdout).toContain('create bridge cloudbr0 (stp off, forward delay 0s)');
+    expect(run.stdout).toMatch(/cloudbr0: add port mgmt0, moving \d+\.\d+\.\d+\.\d+\/24 from mgmt0 to cloudbr0/);
+    expect(run.stdout).toContain('eth1: mtu 1500 → 9000');
+    expect(run.stdout).toContain('+    bridge-ports mgmt0');
+  });
+
+  it('apply moves the management address under its own SSH session, then check is empty', async () => {
+    const apply = await zonectl('apply', ...args);
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    expect(await onNode('ip -4 -o addr show dev mgmt0')).toBe('');
+    expect(await onNode('ip -o link show mgmt0')).toContain('master cloudbr0');
+    expect(await onNode('ip route show default')).toMatch(/^default via \S+ dev cloudbr0/);
+    expect(await onNode('ip -o link show cloudbr1')).toContain('mtu 9000');
+    const file = await onNode('cat /etc/network/interfaces.d/zonectl-cloudbr0');
+    expect(file).toContain('# zonectl block: 10-bridge\nauto cloudbr0\niface cloudbr0 inet manual\n    bridge-ports mgmt0\n');
+    expect(file).toContain('# zonectl block: 30-address\n');
+    expect(file).toContain('# zonectl block: 40-route default table 254 metric 0\n');
+
+    const check = await zonectl('check', ...args);
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
+  });
+
+  it('a change made by hand is detected', async () => {
+    await onNode('ip link set eth1 mtu 1500');
+    const run = await zonectl('check', ...args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('eth1: mtu 1500 → 9000');
+  });
+});
