@@ -10,7 +10,7 @@ import type { CompiledPlay, CompiledTask, ConnectionSettings } from '../plan/typ
 import { isUserError } from '../errors/index.ts';
 import type { HostConnection } from '../transport/types.ts';
 import { fingerprintOutputs } from './fingerprint.ts';
-import { notifiedHandlers } from './handlers.ts';
+import { notifiedHandlers, unknownNotifications } from './handlers.ts';
 import { redactChange, tail } from './redact.ts';
 import { buildApplyScript, buildProbeScript, LOCK_BUSY_EXIT, newMarker, parseFrames } from './script.ts';
 import type { EngineOptions, HostOutcome, PlayRecord, ReportedChange, SavedPlay, TaskOutcome } from './types.ts';
@@ -123,9 +123,8 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
   const tasks = play.tasks.map((t) => prepare(t, false));
   const handlers = play.handlers.map((t) => prepare(t, true));
   const all = [...tasks, ...handlers];
-  const defined = new Set(play.handlers.map((h) => h.name));
   for (const unit of tasks) {
-    const unknown = unit.task.notify.filter((n) => !defined.has(n));
+    const unknown = unknownNotifications([unit.task], play.handlers);
     if (unknown.length > 0 && unit.outcome.status !== 'failed') {
       fail(unit, `notifies ${unknown.map((n) => `"${n}"`).join(', ')}, which no handler of the play is named`);
     }

@@ -102,6 +102,21 @@ describe('plan files', () => {
   });
 });
 
+describe('plan files with several plays', () => {
+  it('a later play of a host that an earlier play changed is applied when its changes are the reviewed ones', async () => {
+    const { roots, secrets, opts } = setup('plays');
+    const first = play([task('test_file', { name: 'one', content: '1' })]);
+    const second = { ...play([task('test_file', { name: 'two', content: '2' })]), index: 1, name: 'second' };
+    const plan = planFor({ kvm01: [first, second] });
+    const check = await runPlan(plan, opts('check'));
+    const file = buildPlanFile(plan, check, { kvm01: { root: roots.kvm01 } }, secrets);
+    expect(file.hosts.kvm01?.plays.map((p) => Object.keys(p.changes).length)).toEqual([1, 1]);
+    const apply = await runPlan(file.plan, opts('apply', { saved: savedExpectations(file) }));
+    expect(apply.hosts[0]?.status).toBe('changed');
+    expect(readFileSync(join(roots.kvm01 as string, 'two'), 'utf8')).toBe('2');
+  });
+});
+
 describe('readPlanFile', () => {
   const write = (name: string, text: string): string => {
     const p = join(base, name);
