@@ -5,7 +5,7 @@
 import type { CompiledPlan, CompiledTask } from '../plan/types.ts';
 import { redactTokens } from '../secrets/index.ts';
 
-const MAX_VALUE = 60;
+const MAX_VALUE = 160;
 
 export function renderPlanText(plan: CompiledPlan): string {
   const lines: string[] = [];
@@ -58,16 +58,27 @@ function taskLine(task: CompiledTask): string {
 }
 
 function compact(raw: unknown): string {
-  // Labels first, so shortening never cuts a placeholder in half.
-  const value = typeof raw === 'string' ? redactTokens(raw) : raw;
+  const text = inline(raw);
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+}
+
+/** A value on one line: bare words stay bare, mappings as {k=v, …}, file contents summarised. */
+function inline(value: unknown): string {
   if (typeof value === 'string') {
-    if (value.includes('\n')) {
-      const lines = value.split('\n').length - (value.endsWith('\n') ? 1 : 0);
+    // Labels first, so shortening never cuts a placeholder in half.
+    const text = redactTokens(value);
+    if (text.includes('\n')) {
+      const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
       return `<${lines} line${lines === 1 ? '' : 's'}, ${Buffer.byteLength(value)} bytes>`;
     }
-    const text = /^[^\s"'{}[\],=]+$/.test(value) ? value : JSON.stringify(value);
-    return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+    return /^[^\s"'{}[\],=]+$/.test(text) ? text : JSON.stringify(text);
   }
-  const text = redactTokens(JSON.stringify(value) ?? 'null');
-  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+  if (Array.isArray(value)) return `[${value.map(inline).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${inline(v)}`)
+      .join(', ')}}`;
+  }
+  return String(value);
 }

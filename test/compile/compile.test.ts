@@ -120,7 +120,7 @@ describe('compile: the zone fixture', () => {
       [
         'r1 (linux, root@10.1.0.1:22)',
         '  play 2: routers',
-        '    2.1 forwarding [sysctl] set={"net.ipv4.ip_forward":"1"} persist=true file=/etc/sysctl.d/60-zonectl.conf ignore_missing=false',
+        '    2.1 forwarding [sysctl] set={net.ipv4.ip_forward=1} persist=true file=/etc/sysctl.d/60-zonectl.conf ignore_missing=false',
         "warning: site.yml:45:10: play 'nobody' matches no hosts",
         '',
       ].join('\n'),

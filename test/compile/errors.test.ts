@@ -92,4 +92,35 @@ describe('compile errors: one line each, file:line:col, what is wrong (what is a
     expect(compileErrors('errors', { inventory: ['inventory.yml'], playbooks: [] })).toEqual(['no playbook given (name one or more playbook files)']);
     expect(compileErrors('errors', { inventory: ['inventory.yml'], playbooks: ['nope.yml'] })).toEqual(['cannot read nope.yml: no such file']);
   });
+
+  it('an error inside a template file points into the template file', () => {
+    expect(errorsOf('template-file.yml')).toEqual(["roles/badtemplate/templates/broken.hbs:2:26: undefined variable 'gateway' on host kvm01"]);
+  });
+
+  it('a src that cannot be found lists where it looked', () => {
+    expect(errorsOf('missing-src.yml')).toEqual(['missing-src.yml:6:14: file.src: nothere.txt not found on host kvm01 (looked in files/nothere.txt, nothere.txt)']);
+  });
+
+  it('role and vars files of the wrong shape, or missing', () => {
+    expect(errorsOf('role-shape.yml')).toEqual(['roles/badvars/defaults/main.yml:1:1: defaults/main.yml must be a mapping of name: value']);
+    expect(errorsOf('vars-files.yml')).toEqual(['vars-files.yml:3:7: vars file vars/nothere.yml not found (looked for vars/nothere.yml)']);
+  });
+
+  it('handlers: unique names, a name is required; listen topics count as names', () => {
+    expect(errorsOf('handlers.yml')).toEqual([
+      "handlers.yml:8:7: handler 'restart a' is defined twice (first at handlers.yml:6:7; handler names must be unique in a play)",
+      'handlers.yml:10:7: a handler needs a name (tasks notify handlers by name)',
+    ]);
+  });
+
+  it('playbook and play shapes', () => {
+    expect(errorsOf('shape.yml')).toEqual(['shape.yml:1:1: a playbook must be a list of plays (each play has hosts: and tasks: or roles:)']);
+    expect(errorsOf('play-shape.yml')).toEqual([
+      'play-shape.yml:1:3: a play must be a mapping (with hosts: and tasks: or roles:)',
+      'play-shape.yml:3:11: serial must be a host count, a percentage or a list of them (e.g. serial: 2, serial: "25%", serial: [1, "50%"])',
+      'play-shape.yml:4:24: max_fail_percentage must be a number from 0 to 100',
+      'play-shape.yml:7:15: notify must be a name or a list of names',
+      'play-shape.yml:8:13: loop must be a list or a template giving one (e.g. loop: "{{ groups.hypervisors }}")',
+    ]);
+  });
 });

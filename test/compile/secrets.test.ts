@@ -45,6 +45,6 @@ describe('secrets in the plan', () => {
     const text = renderPlanText(result.plan);
     expect(text).not.toContain('hunter2');
     expect(text).toContain('password=<secret:bgp_r1>');
-    expect(text).toContain('password=<secret> peers=[{"ip":"10.0.0.3","key":"<secret>"}]');
+    expect(text).toContain('password=<secret> peers=[{ip=10.0.0.3, key=<secret>}]');
   });
 });
