@@ -52,7 +52,11 @@ export function verifyHostKey(check: HostKeyCheck, keyBlob: Buffer): ConnectionE
   if (verdict.status === 'match') return null;
   if (verdict.status === 'unknown') {
     if (check.acceptNew) {
-      knownHosts.add(address, port, keyType, keyBlob);
+      try {
+        knownHosts.add(address, port, keyType, keyBlob);
+      } catch (error) {
+        return new ConnectionError('other', inventoryHost, `cannot add the host key of ${label} (${shown}) to known_hosts ${knownHosts.path}: ${(error as Error).message}`);
+      }
       return null;
     }
     return new ConnectionError(
