@@ -50,7 +50,7 @@ describe('sysctl schema', () => {
     expect(messages({ name: 'net.ipv4.ip_forward' })).toEqual(['value: name and value go together']);
     expect(messages({ set: { 'net.ipv4.x y': 1 } })[0]).toMatch(/^set\.net\.ipv4\.x y: key must be a sysctl key like net\.ipv4\.ip_forward/);
     expect(messages({ name: 'a.b', value: 1, set: { 'c.d': 1 } })).toEqual(['set: give name + value or set, not both']);
-    expect(messages({ name: 'a.b', value: 1, bogus: 1 })[0]).toMatch(/unknown parameter bogus \(allowed: name, value, set, persist, file, ignore_missing\)/);
+    expect(messages({ name: 'a.b', value: 1, bogus: 1 })[0]).toMatch(/unknown parameter bogus \(allowed: name, value, set, persist, file, ignore_missing, module\)/);
     expect(messages({ set: { 'net/ipv4/ip_forward': 1, 'net.ipv4.ip_forward': 1 } })[0]).toMatch(/names the same sysctl/);
     expect(messages({ name: 'a.b', value: 'x\ny' })).toEqual(['value: value must be one line (no line breaks)']);
     expect(messages({ name: 'a.b', value: 1, file: 'sysctl.d/x.conf' })).toEqual(['file: must be an absolute path (starting with /)']);
@@ -116,6 +116,32 @@ describe('sysctl with a persisted file', () => {
     expect(script).toContain("printf '%s\\n' 1 > /proc/sys/net/ipv4/conf/all/proxy_arp");
     expect(script).toContain("ZC_SET=net.ipv4.ip_forward=1 ZC_REMOVE=''");
     expect(script).not.toContain('tcp_rmem');
+  });
+});
+
+describe('sysctl keys provided by a kernel module', () => {
+  it('a module the kernel cannot load is an error in modprobe\'s words', () => {
+    const f = loadFixture<SysctlParams>('sysctl', 'missing-key-with-module');
+    expect(() => diffOf(f)).toThrow(
+      'sysctl net.core.netdev_max_backlog does not exist on this host (no /proc/sys/net/core/netdev_max_backlog) and kernel module br_netfilter cannot be loaded: modprobe: FATAL: Module br_netfilter not found in directory /lib/modules/6.18.44-fc-v595',
+    );
+  });
+  it('a loadable module is loaded first, and the dry run says so', () => {
+    const f = loadFixture<SysctlParams>('sysctl', 'missing-key-with-module');
+    // Derived from the recording: the same output as on a kernel where modprobe -n succeeds.
+    f.output = { ...f.output, stdout: f.output.stdout.replace(/^sysctl\.module unloadable .*$/m, 'sysctl.module loadable') };
+    const changes = diffOf(f);
+    expect(summaries(changes)).toEqual([
+      'load kernel module br_netfilter (provides net.core.netdev_max_backlog)',
+      'net.core.netdev_max_backlog: (not in the kernel until br_netfilter is loaded) → 5000',
+      'net.ipv4.ip_forward: 0 → 1',
+    ]);
+    expect(sysctl.commands(changes, f.params, CTX).split('\n')[0]).toBe('modprobe br_netfilter');
+  });
+  it('a loaded module that still lacks the key is an error', () => {
+    const f = loadFixture<SysctlParams>('sysctl', 'missing-key-with-module');
+    f.output = { ...f.output, stdout: f.output.stdout.replace(/^sysctl\.module unloadable .*$/m, 'sysctl.module loaded') };
+    expect(() => diffOf(f)).toThrow(/does not exist on this host .*, although kernel module br_netfilter is loaded/);
   });
 });
 

@@ -13,6 +13,7 @@ import type { SysctlParams } from './schema.ts';
 export function sysctlCommands(changes: readonly Change[], desired: SysctlParams): string {
   const data = changes.map((c) => c.data as SysctlChangeData);
   const out: string[] = [];
+  if (desired.module !== undefined && data.some((d) => d.op === 'module')) out.push(`modprobe ${quote(desired.module)}`);
   for (const d of data) {
     if (d.op !== 'runtime') continue;
     const value = desired.set[d.key] as string;

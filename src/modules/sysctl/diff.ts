@@ -8,18 +8,31 @@ import { normaliseValue, procPath } from './keys.ts';
 import type { SysctlParams } from './schema.ts';
 import type { SysctlState } from './state.ts';
 
-export type SysctlChangeData = { op: 'runtime'; key: string } | { op: 'persist'; key: string };
+export type SysctlChangeData = { op: 'runtime'; key: string } | { op: 'persist'; key: string } | { op: 'module' };
 
-/** The keys this task acts on: all of them, minus those the kernel lacks when ignore_missing is set. */
+/**
+ * The keys this task acts on: all of them, minus those the kernel lacks when
+ * ignore_missing is set. A missing key whose `module` can be loaded counts: the
+ * module is loaded first (see diffSysctl).
+ */
 export function presentKeys(desired: SysctlParams, actual: SysctlState): string[] {
   const keys: string[] = [];
   for (const key of Object.keys(desired.set)) {
     const now = actual.runtime[key];
     if (now?.status === 'missing') {
       if (desired.ignore_missing) continue;
+      const where = `sysctl ${key} does not exist on this host (no /proc/sys/${procPath(key)})`;
+      if (desired.module !== undefined && actual.module) {
+        if (actual.module.status === 'loadable') {
+          keys.push(key);
+          continue;
+        }
+        if (actual.module.status === 'loaded') throw new TaskError(`${where}, although kernel module ${desired.module} is loaded`);
+        const why = actual.module.status === 'unloadable' ? actual.module.why : '';
+        throw new TaskError(`${where} and kernel module ${desired.module} cannot be loaded: ${why || 'modprobe -n failed'}`);
+      }
       throw new TaskError(
-        `sysctl ${key} does not exist on this host (no /proc/sys/${procPath(key)}); ` +
-          'is its kernel module loaded? set ignore_missing: true to skip keys the kernel lacks',
+        `${where}; is its kernel module loaded? name it with module: to load it first, or set ignore_missing: true to skip keys the kernel lacks`,
       );
     }
     if (now?.status === 'unreadable') throw new TaskError(`sysctl ${key} cannot be read (/proc/sys/${procPath(key)} is write-only or not permitted)`);
@@ -41,11 +54,17 @@ function persistedSummary(key: string, wanted: string, lines: readonly KeyLine[]
 export function diffSysctl(desired: SysctlParams, actual: SysctlState): Change[] {
   const changes: Change[] = [];
   const keys = presentKeys(desired, actual);
+  const waiting = keys.filter((k) => actual.runtime[k]?.status === 'missing');
+  if (waiting.length > 0) {
+    changes.push({ summary: `load kernel module ${desired.module} (provides ${waiting.join(', ')})`, data: { op: 'module' } satisfies SysctlChangeData });
+  }
   for (const key of keys) {
     const wanted = desired.set[key] as string;
     const now = actual.runtime[key];
     if (now?.status === 'value' && now.value !== wanted) {
       changes.push({ summary: `${key}: ${now.value} → ${wanted}`, data: { op: 'runtime', key } satisfies SysctlChangeData });
+    } else if (now?.status === 'missing') {
+      changes.push({ summary: `${key}: (not in the kernel until ${desired.module} is loaded) → ${wanted}`, data: { op: 'runtime', key } satisfies SysctlChangeData });
     }
   }
   if (actual.persisted) {

@@ -14,6 +14,7 @@ export const sysctlDoc: ModuleDoc = {
     persist: 'also write the key to file so it survives a reboot (default true)',
     file: 'absolute path of the sysctl.d file zonectl keeps (default /etc/sysctl.d/60-zonectl.conf)',
     ignore_missing: 'skip keys the kernel does not have instead of failing (default false)',
+    module: 'the kernel module that provides these keys (e.g. br_netfilter for net.bridge.*): when they are missing, it is loaded first (keep it loaded at boot with kernel_module)',
   },
   examples: `- name: forward IPv4
   sysctl:

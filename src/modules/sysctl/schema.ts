@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { strictObject } from '../file/strict-object.ts';
 import { absolutePath } from '../file/schema.ts';
+import { kernelModuleName } from '../kernel_module/schema.ts';
 import { canonicalKey, isValidKey, normaliseValue } from './keys.ts';
 
 export const DEFAULT_SYSCTL_FILE = '/etc/sysctl.d/60-zonectl.conf';
@@ -31,6 +32,8 @@ export const sysctlParams = strictObject(
       persist: z.boolean({ invalid_type_error: 'persist must be true or false' }).default(true),
       file: absolutePath.default(DEFAULT_SYSCTL_FILE),
       ignore_missing: z.boolean({ invalid_type_error: 'ignore_missing must be true or false' }).default(false),
+      /** The kernel module that provides these keys: loaded first when they are missing. */
+      module: kernelModuleName.optional(),
     },
     'sysctl',
   )
@@ -66,7 +69,14 @@ export const sysctlParams = strictObject(
     const set: Record<string, string> = {};
     if (p.name !== undefined && p.value !== undefined) set[p.name] = p.value;
     for (const [key, value] of Object.entries(p.set ?? {})) set[canonicalKey(key)] = value;
-    return { set, persist: p.persist, file: p.file, ignore_missing: p.ignore_missing };
+    const out: { set: Record<string, string>; persist: boolean; file: string; ignore_missing: boolean; module?: string } = {
+      set,
+      persist: p.persist,
+      file: p.file,
+      ignore_missing: p.ignore_missing,
+    };
+    if (p.module !== undefined) out.module = p.module;
+    return out;
   });
 
 export type SysctlParams = z.output<typeof sysctlParams>;

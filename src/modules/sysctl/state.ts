@@ -6,19 +6,25 @@
  *   sysctl.value <key> <value with newlines and tabs as spaces>
  *   sysctl.missing <key>
  *   sysctl.unreadable <key>
+ *   sysctl.module loaded|loadable|unloadable [modprobe's words]   (when `module` is given)
  */
 import { TaskError } from '../contract.ts';
 import type { ProbeOutput } from '../contract.ts';
 import { quote } from '../../shell/quote.ts';
 import type { KeyFileState } from '../properties/state.ts';
 import { keyFileProbe, parseKeyFile } from '../properties/state.ts';
+import { sysfsName } from '../kernel_module/schema.ts';
 import { normaliseValue, procPath } from './keys.ts';
 import type { SysctlParams } from './schema.ts';
 
 export type RuntimeValue = { status: 'value'; value: string } | { status: 'missing' } | { status: 'unreadable' };
 
+export type ModuleStatus = { status: 'loaded' | 'loadable' } | { status: 'unloadable'; why: string };
+
 export interface SysctlState {
   runtime: Record<string, RuntimeValue>;
+  /** The providing kernel module's status; null when `module` is not given. */
+  module: ModuleStatus | null;
   /** The persisted file; null when persist is false. */
   persisted: KeyFileState | null;
 }
@@ -32,6 +38,14 @@ export function sysctlProbe(params: SysctlParams): string {
       `if [ -f ${f} ]; then`,
       `  if zc_v=$(tr '\\n\\t' '  ' < ${f}); then printf 'sysctl.value %s %s\\n' ${k} "$zc_v"; else printf 'sysctl.unreadable %s\\n' ${k}; fi`,
       `else printf 'sysctl.missing %s\\n' ${k}; fi`,
+    );
+  }
+  if (params.module !== undefined) {
+    const m = quote(params.module);
+    lines.push(
+      `if [ -d ${quote(`/sys/module/${sysfsName(params.module)}`)} ]; then echo 'sysctl.module loaded'`,
+      `elif command -v modprobe >/dev/null 2>&1 && zc_why=$(modprobe -n ${m} 2>&1); then echo 'sysctl.module loadable'`,
+      `else printf 'sysctl.module unloadable %s\n' "$(command -v modprobe >/dev/null 2>&1 && printf '%s' "$zc_why" || echo 'modprobe is not installed')" | head -n 1; fi`,
     );
   }
   if (params.persist) lines.push(keyFileProbe(params.file));
@@ -53,6 +67,12 @@ export function parseSysctl(output: ProbeOutput, params: SysctlParams): SysctlSt
       throw new TaskError(`cannot read sysctl ${key}: ${output.stderr.trim() || `probe exit status ${output.exitCode}`}`);
     }
   }
+  let module: ModuleStatus | null = null;
+  if (params.module !== undefined) {
+    const m = /^sysctl\.module (loaded|loadable|unloadable)(?: (.*))?$/m.exec(output.stdout);
+    if (!m) throw new TaskError(`cannot tell whether kernel module ${params.module} is loaded: ${output.stderr.trim() || `probe exit status ${output.exitCode}`}`);
+    module = m[1] === 'unloadable' ? { status: 'unloadable', why: m[2] ?? '' } : { status: m[1] as 'loaded' | 'loadable' };
+  }
   const persisted = params.persist ? parseKeyFile(output, params.file, 'sysctl') : null;
-  return { runtime, persisted };
+  return { runtime, module, persisted };
 }
