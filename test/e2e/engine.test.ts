@@ -106,10 +106,15 @@ describe.skipIf(problems.length > 0)('engine end to end in the lab', () => {
   });
 
   it('apply exits 0, then check exits 0 and prints no changes', async () => {
-    const apply = await zonectl('apply', ...inv(), 'site.yml');
+    const apply = await zonectl('apply', ...inv(), 'site.yml', '--json');
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
-    expect(apply.stdout).toContain('kvm02: 2 tasks changed');
+    const applied = JSON.parse(apply.stdout) as { hosts: Record<string, { status: string; changes: { applied: boolean }[]; execRequests: number }> };
+    for (const node of ['kvm01', 'kvm02', 'kvm03']) {
+      // probe + apply + verify: three exec requests on one connection
+      expect(applied.hosts[node]).toMatchObject({ status: 'changed', execRequests: 3 });
+      expect(applied.hosts[node]?.changes.every((c) => c.applied)).toBe(true);
+    }
     expect(onNode('kvm02', 'cat /proc/sys/net/ipv4/ip_forward; stat -c %a /etc/zonectl-e2e-agent.properties')).toBe('1\n600\n');
 
     const check = await zonectl('check', ...inv(), 'site.yml', '--json');

@@ -11,6 +11,7 @@ import { exitCodeOf, runPlan } from '../../src/engine/index.ts';
 import type { EngineOptions } from '../../src/engine/types.ts';
 import type { CompiledPlay } from '../../src/plan/types.ts';
 import { SecretStore } from '../../src/secrets/index.ts';
+import { LocalConnector } from '../../src/transport/local.ts';
 import { findTestModule, play, planFor, task, TestConnector } from './support/local.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'zc-engine-run-'));
@@ -96,6 +97,23 @@ describe('the round-trip budget', () => {
     }
     expect(counts[5]).toEqual({ check: 1, apply: 3, clean: 1 });
     expect(counts[50]).toEqual(counts[5]);
+  });
+
+  it('the same budget through the transport\'s own LocalConnector and its exec counting', async () => {
+    const counts: number[][] = [];
+    for (const size of [5, 50]) {
+      makeHosts('kvm01');
+      const plan = planFor({ kvm01: [files(size)] });
+      const connector = new LocalConnector();
+      const runs = [];
+      for (const mode of ['check', 'apply', 'check'] as const) runs.push(await runPlan(plan, { ...options(new TestConnector(), mode), connector }));
+      expect(runs.map((r) => r.hosts[0]?.status)).toEqual(['changed', 'changed', 'ok']);
+      counts.push(runs.map((r) => r.hosts[0]?.execCount ?? -1));
+    }
+    expect(counts).toEqual([
+      [1, 3, 1],
+      [1, 3, 1],
+    ]);
   });
 
   it('one connection per host for all plays', async () => {

@@ -75,6 +75,12 @@ describe('probe script', () => {
     expect(frames.steps[4]?.stdout).not.toMatch(/^1 /);
   });
 
+  it('carries a megabyte of data to the host inside one probe (no command-line limit)', async () => {
+    const data = 'x'.repeat(1024 * 1024);
+    const { frames } = await probe([`printf %s '${data}' | wc -c`]);
+    expect(frames.steps[0]).toEqual({ stdout: `${1024 * 1024}\n`, stderr: '', exitCode: 0 });
+  });
+
   it('reports missing frames when the script stops early', () => {
     const marker = newMarker();
     const out = `\n${marker} O 0\nhello\n${marker} E 0\n\n${marker} X 0 0\n\n${marker} O 1\npartial`;
