@@ -49,7 +49,7 @@ describe('address diff', () => {
     const existing = '# Written by zonectl: each "# zonectl block:" section below belongs to one task and is rewritten by it.\n# zonectl block: 10-bridge\nauto br0\niface br0 inet manual\n    bridge-ports veth0\n';
     const p = addressModule.schema.parse({ dev: 'br0', addresses: ['192.0.2.10/24', '2001:db8:10::10/64'] });
     const changes = addressModule.diff(p, fixtureProbe({ files: { [path]: existing } }, { files: [path] }), runContext());
-    expect(changes.map((c) => c.summary)).toEqual([`update ${path} (ifupdown: address)`]);
+    expect(changes.map((c) => c.summary)).toEqual([`add the address stanza to ${path} (ifupdown)`]);
     expect(changes[0]?.diff).toBe(
       [
         `--- ${path}`,

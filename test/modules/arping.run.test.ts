@@ -26,11 +26,11 @@ describe.skipIf(skip)('arping', () => {
   });
 
   it('updates the gateway\'s stale neighbour entry', () => {
-    const mac = JSON.parse(host.must('ip -j link show h7a0'))[0].address as string;
+    const mac = host.json('ip -j link show h7a0')[0]?.address;
     const r = runTask(host, arpingModule, { address: '10.66.0.5/24', dev: 'h7a0', gateway: '10.66.0.1' });
     expect(r.apply?.exitCode).toBe(0);
     expect(r.changes).toEqual([{ summary: 'send gratuitous ARP for 10.66.0.5 on h7a0 to 10.66.0.1', action: true }]);
-    const neigh = JSON.parse(peer.must('ip -j neigh show 10.66.0.5 dev h7a0p'))[0];
-    expect(neigh.lladdr).toBe(mac);
+    expect(typeof mac).toBe('string');
+    expect(peer.json('ip -j neigh show 10.66.0.5 dev h7a0p')[0]).toMatchObject({ lladdr: mac });
   });
 });

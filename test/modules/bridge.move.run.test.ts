@@ -30,22 +30,43 @@ while True:
 const CLIENT = `
 import socket, sys
 c = socket.create_connection(("10.88.0.2", 7777), timeout=20)
-c.sendall(b"one"); print(c.recv(100).decode(), flush=True)
+c.sendall(b"one"); print("got:" + c.recv(100).decode(), flush=True)
 sys.stdin.readline()
-c.sendall(b"two"); print(c.recv(100).decode(), flush=True)
+c.sendall(b"two"); print("got:" + c.recv(100).decode(), flush=True)
 `;
 
-function start(ns: NetnsHost, code: string): ChildProcessWithoutNullStreams {
-  const child = spawn('nsenter', ['-t', String(ns.nsPid), '-n', '-m', 'python3', '-c', code]);
-  children.push(child);
-  return child;
+/** A child whose stdout is read line by line, however the bytes arrive. */
+interface Child {
+  process: ChildProcessWithoutNullStreams;
+  nextLine(): Promise<string>;
 }
 
-function nextLine(child: ChildProcessWithoutNullStreams): Promise<string> {
-  return new Promise((resolve, reject) => {
-    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
-    child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+function start(ns: NetnsHost, code: string): Child {
+  const child = spawn('nsenter', ['-t', String(ns.nsPid), '-n', '-m', 'python3', '-c', code]);
+  children.push(child);
+  const lines: string[] = [];
+  let partial = '';
+  let waiter: (() => void) | undefined;
+  child.stdout.on('data', (d: Buffer) => {
+    const parts = (partial + d.toString()).split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts.filter((l) => l.trim() !== ''));
+    waiter?.();
   });
+  return {
+    process: child,
+    nextLine: () =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const line = lines.shift();
+          if (line !== undefined) resolve(line.trim());
+          else if (child.exitCode !== null) reject(new Error(`exited ${child.exitCode}`));
+          else waiter = check;
+        };
+        child.once('exit', () => waiter?.());
+        check();
+      }),
+  };
 }
 
 describe.skipIf(skip)('moving the management address onto a new bridge', () => {
@@ -65,9 +86,9 @@ describe.skipIf(skip)('moving the management address onto a new bridge', () => {
   it('keeps the controller\'s TCP connection while eth0-style uplink, address and routes move', async () => {
     const ctx = runContext({ managementAddress: '10.88.0.2' });
     const server = start(host, SERVER);
-    expect(await nextLine(server)).toBe('listening');
+    expect(await server.nextLine()).toBe('listening');
     const client = start(controller, CLIENT);
-    expect(await nextLine(client)).toBe('one');
+    expect(await client.nextLine()).toBe('got:one');
 
     // Without move_addresses this would cut the connection: refused.
     expect(() => runTask(host, bridgeModule, { name: 'h7mbr', ports: ['h7m0'] }, ctx, true)).toThrow(/refusing to enslave h7m0 to h7mbr/);
@@ -76,23 +97,24 @@ describe.skipIf(skip)('moving the management address onto a new bridge', () => {
     expect(r.changes.map((c) => c.summary)).toEqual([
       'create bridge h7mbr (stp off, forward delay 0s)',
       'h7mbr: add port h7m0, moving 10.88.0.2/24, route 10.89.0.0/16 table 100, route default from h7m0 to h7mbr',
-      'create /etc/network/interfaces.d/zonectl-h7mbr (ifupdown: bridge)',
+      'add the bridge stanza to /etc/network/interfaces.d/zonectl-h7mbr (ifupdown)',
     ]);
     expect(r.apply?.exitCode).toBe(0);
     expect(r.apply?.stderr).toBe('');
 
     // The address and route tasks of the role now find everything in place (only their stanzas to persist).
     const addr = runTask(host, addressModule, { dev: 'h7mbr', addresses: ['10.88.0.2/24'] }, ctx);
-    expect(addr.changes.map((c) => c.summary)).toEqual(['update /etc/network/interfaces.d/zonectl-h7mbr (ifupdown: address)']);
+    expect(addr.changes.map((c) => c.summary)).toEqual(['add the address stanza to /etc/network/interfaces.d/zonectl-h7mbr (ifupdown)']);
     const route = runTask(host, routeModule, { to: 'default', via: '10.88.0.1', dev: 'h7mbr' }, ctx);
-    expect(route.changes.map((c) => c.summary)).toEqual(['update /etc/network/interfaces.d/zonectl-h7mbr (ifupdown: route default table 254 metric 0)']);
+    expect(route.changes.map((c) => c.summary)).toEqual(['add the route default table 254 metric 0 stanza to /etc/network/interfaces.d/zonectl-h7mbr (ifupdown)']);
 
     expect(host.must('ip -4 -o addr show dev h7m0')).toBe('');
     expect(host.must('ip -4 -o addr show dev h7mbr')).toContain('10.88.0.2/24');
     expect(host.must('ip route show default')).toContain('default via 10.88.0.1 dev h7mbr');
     expect(host.must('ip route show table 100')).toContain('10.89.0.0/16 via 10.88.0.1 dev h7mbr');
 
-    client.stdin.write('\n');
-    expect(await nextLine(client)).toBe('two');
+    client.process.stdin.write('\n');
+    // An empty echo (got:) would mean the connection was closed.
+    expect(await client.nextLine()).toBe('got:two');
   });
 });

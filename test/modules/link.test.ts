@@ -24,7 +24,7 @@ describe('link diff', () => {
     expect(changes.map((c) => c.summary)).toEqual([
       'veth3: mtu 1500 → 9000',
       'veth3: down → up',
-      'create /etc/network/interfaces.d/zonectl-veth3 (ifupdown: link)',
+      'add the link stanza to /etc/network/interfaces.d/zonectl-veth3 (ifupdown)',
     ]);
     expect(changes[2]?.diff).toContain('+# zonectl block: 20-link\n+auto veth3\n+iface veth3 inet manual\n+    mtu 9000\n');
     const script = linkModule.commands(changes, p, runContext());

@@ -26,7 +26,7 @@ describe.skipIf(skip)('vlan on this kernel', () => {
     const params = { parent: 'h7trunk', id: 100, persist: false };
     if (kernelHasVlan) {
       runTask(host, vlanModule, params);
-      expect(JSON.parse(host.must('ip -j -d link show h7trunk.100'))[0].linkinfo.info_data.id).toBe(100);
+      expect(host.json('ip -j -d link show h7trunk.100')[0]).toMatchObject({ linkinfo: { info_kind: 'vlan', info_data: { id: 100 } } });
       return;
     }
     expect(() => runTask(host, vlanModule, params, runContext(), true)).toThrow(TaskError);

@@ -81,6 +81,11 @@ export class NetnsHost {
     return r.stdout;
   }
 
+  /** Runs an `ip -j …`/`bridge -j …` command and returns its JSON list. */
+  json(script: string): Record<string, unknown>[] {
+    return JSON.parse(this.must(script)) as Record<string, unknown>[];
+  }
+
   async close(): Promise<void> {
     if (this.holder && this.holder.exitCode === null) {
       const exited = new Promise((resolve) => this.holder?.once('exit', resolve));

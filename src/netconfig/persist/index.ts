@@ -71,10 +71,13 @@ export function persistChange(probe: NetProbe, ctx: RunContext, block: PersistBl
   const have = getBlock(current, block.key);
   if (sameLines(have, block.lines)) return null;
   const next = setBlock(current, block.key, block.lines);
-  const verb = current === null ? 'create' : next === null ? 'remove' : 'update';
+  // Worded per block: other tasks of the run may add their own blocks to the same file.
+  const label = `${block.key.replace(/^\d+-/, '')} stanza`;
+  const summary =
+    have === null ? `add the ${label} to ${path} (ifupdown)` : block.lines === null ? `remove the ${label} from ${path} (ifupdown)` : `update the ${label} in ${path} (ifupdown)`;
   const data: PersistData = { persist: { path, key: block.key, lines: block.lines, ifname: block.ifname } };
   return {
-    summary: `${verb} ${path} (ifupdown: ${block.key.replace(/^\d+-/, '')})`,
+    summary,
     diff: unifiedDiff(current ?? '', next ?? '', { oldName: current === null ? '/dev/null' : path, newName: next === null ? '/dev/null' : path }),
     data,
   };
