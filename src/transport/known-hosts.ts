@@ -84,13 +84,14 @@ export class KnownHosts {
     this.lineCount = lineCount;
   }
 
-  /** Reads a known_hosts file; a missing file is an empty one. Other read errors throw. */
+  /** Reads a known_hosts file; a file that does not exist is an empty one. Other read errors throw. */
   static load(path: string): KnownHosts {
     let text = '';
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
     }
     return KnownHosts.parse(text, path);
   }

@@ -319,6 +319,12 @@ describe('host keys', () => {
     await again.close();
   });
 
+  it('a known_hosts that cannot be written is a clear error under --accept-new-host-keys', async () => {
+    const path = join(keyFile, 'known_hosts'); // under a regular file: cannot be created
+    const error = await failure(new SshConnector({ ...isolated, acceptNewHostKeys: true }).connect('h1', settings(server.port, { known_hosts: path })));
+    expect(error.message).toMatch(new RegExp(`^cannot add the host key of h1 at \\[127\\.0\\.0\\.1\\]:${server.port} \\(ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}\\) to known_hosts ${path}: E[A-Z]+`));
+  });
+
   it('matches entries hashed by ssh-keygen -H', async () => {
     const path = knownHosts(entry(server.port, hostKey));
     execFileSync('ssh-keygen', ['-H', '-f', path], { stdio: 'pipe' });
