@@ -51,6 +51,37 @@ function portName(value: string, ports: ReadonlyMap<number, string>): string {
   return RESERVED_PORTS.has(value.toLowerCase()) ? value.toUpperCase() : value.replace(/^"(.*)"$/, '$1');
 }
 
+/** Numeric match fields ovs-ofctl prints in decimal however they were written (dl_vlan=0x64 is 100). */
+const DECIMAL_FIELDS = new Set(['priority', 'table', 'dl_vlan', 'dl_vlan_pcp', 'tp_src', 'tp_dst', 'nw_proto', 'nw_tos', 'nw_ttl', 'icmp_type', 'icmp_code', 'idle_timeout', 'hard_timeout']);
+
+/** IPv4 `a.b.c.d/len` or `a.b.c.d/mask` as ovs-ofctl prints it: host bits cleared, `/32` left out. */
+function ipv4Match(value: string): string {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)(?:\/(\d+(?:\.\d+\.\d+\.\d+)?))?$/.exec(value);
+  if (!m) return value;
+  const address = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+  let mask = 0xffffffff;
+  if (m[5]?.includes('.')) {
+    const [a = 0, b = 0, c = 0, d = 0] = m[5].split('.').map(Number);
+    mask = ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+  } else if (m[5] !== undefined) {
+    const len = Number(m[5]);
+    mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+  }
+  const prefix = mask.toString(2).replace(/0+$/, '').length;
+  if (mask !== (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0)) return value; // a non-contiguous mask: keep as written
+  const net = (address & mask) >>> 0;
+  const text = [net >>> 24, (net >>> 16) & 255, (net >>> 8) & 255, net & 255].join('.');
+  return prefix === 32 ? text : `${text}/${prefix}`;
+}
+
+function canonicalValue(key: string, value: string): string {
+  if (DECIMAL_FIELDS.has(key) && /^0x[0-9a-f]+$/i.test(value)) return String(Number.parseInt(value, 16));
+  if (key === 'nw_src' || key === 'nw_dst' || key === 'arp_spa' || key === 'arp_tpa') return ipv4Match(value);
+  if (key === 'ipv6_src' || key === 'ipv6_dst') return value.toLowerCase().replace(/\/128$/, '');
+  if (MAC_FIELDS.has(key)) return value.toLowerCase().replace(/\/ff:ff:ff:ff:ff:ff$/, '');
+  return value;
+}
+
 function normaliseMatch(text: string, ports: ReadonlyMap<number, string>): string[] {
   const fields = new Map<string, string | undefined>();
   for (const token of text.split(/[\s,]+/).filter(Boolean)) {
@@ -60,8 +91,7 @@ function normaliseMatch(text: string, ports: ReadonlyMap<number, string>): strin
     let value = eq < 0 ? undefined : token.slice(eq + 1);
     if (STATISTICS.has(key)) continue;
     if (value !== undefined && DEFAULTS[key] === value) continue;
-    if (value !== undefined && MAC_FIELDS.has(key)) value = value.toLowerCase();
-    if (value !== undefined && (key === 'nw_src' || key === 'nw_dst')) value = value.replace(/\/32$/, '');
+    if (value !== undefined) value = canonicalValue(key, value);
     if (key === 'in_port' && value !== undefined) value = portName(value, ports);
     if (key === 'dl_type' && value !== undefined && ETH_TYPES[value.toLowerCase()]) {
       fields.set(ETH_TYPES[value.toLowerCase()] as string, undefined);

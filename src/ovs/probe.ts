@@ -96,7 +96,8 @@ function sections(stdout: string): Section[] {
   return out;
 }
 
-const NOT_RUNNING = /database connection failed|Connection refused|No such file or directory|timed out|alarm/i;
+// ovs-vsctl's words when it cannot reach ovsdb-server (no socket, refused, or --timeout expired).
+const NOT_RUNNING = /database connection failed|Connection refused|No such file or directory|timeout expired|timed out/i;
 
 /** Parses the probe's output; a host without a usable Open vSwitch is a TaskError. */
 export function parseOvsProbe(output: ProbeOutput, host: string): OvsProbeResult {

@@ -38,6 +38,13 @@ describe('flows as written vs as dump-flows prints them (recorded)', () => {
     });
   }
 
+  it('keeps non-zero timeouts, which dump-flows prints among the statistics', () => {
+    // Recorded from ovs-ofctl 3.1 after add-flow 'cookie=0x5,idle_timeout=60,hard_timeout=120,priority=10,arp,actions=normal'.
+    const dump = ' cookie=0x5, duration=0.027s, table=0, n_packets=0, n_bytes=0, idle_timeout=60, hard_timeout=120, idle_age=0, priority=10,arp actions=NORMAL';
+    expect(diffFlows(['idle_timeout=60,hard_timeout=120,priority=10,arp,actions=normal'], dump, new Map(), '0x5')).toEqual({ add: [], remove: [] });
+    expect(diffFlows(['idle_timeout=30,hard_timeout=120,priority=10,arp,actions=normal'], dump, new Map(), '0x5').add).toHaveLength(1);
+  });
+
   it('normalises field order, defaults, synonyms, case and ports', () => {
     const n = (f: string): string => normaliseFlow(f, new Map([[3, 't103-1-2']]));
     expect(n('in_port=3,priority=1000,dl_dst=FF:FF:FF:FF:FF:FF,actions=drop')).toBe(n('priority=1000,dl_dst=ff:ff:ff:ff:ff:ff,in_port=t103-1-2 actions=drop'));
