@@ -18,7 +18,61 @@ export function silentProgress(): Progress {
   return { onProgress() {}, finish: async () => {} };
 }
 
+/** Beyond this many hosts one line per host would not fit a terminal: one summary line instead. */
+export const MAX_HOST_LINES = 40;
+
+const logger = (): ListrLogger => new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr) });
+
 export function terminalProgress(hosts: readonly string[], mode: 'check' | 'apply'): Progress {
+  return hosts.length > MAX_HOST_LINES ? summaryProgress(hosts.length, mode) : perHostProgress(hosts, mode);
+}
+
+/** One line: how many hosts are done, and how many of them failed. */
+function summaryProgress(total: number, mode: 'check' | 'apply'): Progress {
+  const counts = new Map<HostStatus, number>();
+  let done = 0;
+  let shown: { title: string } | undefined;
+  let release: () => void = () => {};
+  const allDone = new Promise<void>((resolve) => (release = resolve));
+  const title = (): string => {
+    const parts = [...counts].map(([status, n]) => `${n} ${status === 'changed' && mode === 'check' ? 'with changes' : status}`);
+    return `${done}/${total} hosts done${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+  };
+  const list = new Listr(
+    [
+      {
+        title: title(),
+        task: async (_ctx: unknown, task: { title: string }) => {
+          // listr2 may start the task after the first hosts reported: draw the count as it is now
+          shown = task;
+          task.title = title();
+          await allDone;
+          task.title = title();
+        },
+      },
+    ],
+    { exitOnError: false, rendererOptions: { logger: logger() }, fallbackRendererOptions: { logger: logger() } },
+  );
+  const running = list.run().then(
+    () => undefined,
+    () => undefined,
+  );
+  return {
+    onProgress(event) {
+      if (event.phase !== 'done') return;
+      done += 1;
+      const status = event.status ?? 'ok';
+      counts.set(status, (counts.get(status) ?? 0) + 1);
+      if (shown) shown.title = title();
+    },
+    async finish() {
+      release();
+      await running;
+    },
+  };
+}
+
+function perHostProgress(hosts: readonly string[], mode: 'check' | 'apply'): Progress {
   const titles = new Map<string, (title: string) => void>();
   const finished = new Map<string, (status: HostStatus) => void>();
   const waiting = new Map<string, Promise<HostStatus>>();
@@ -37,7 +91,8 @@ export function terminalProgress(hosts: readonly string[], mode: 'check' | 'appl
     {
       concurrent: true,
       exitOnError: false,
-      rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr) }) },
+      rendererOptions: { logger: logger() },
+      fallbackRendererOptions: { logger: logger() },
     },
   );
   const running = list.run().then(
