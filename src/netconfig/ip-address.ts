@@ -1,9 +1,11 @@
 /**
  * IP addresses and prefixes in one canonical spelling, so that what an
  * operator writes compares equal to what `ip -j` prints (IPv6 compressed and
- * lower-case, IPv4 dotted quad without leading zeros).
+ * lower-case per RFC 5952, IPv4 dotted quad). The parsing and formatting are
+ * the template helpers' (src/template/cidr.ts); this adds what the network
+ * modules need on top.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { CidrError, formatAddress, parsePrefix } from '../template/cidr.ts';
 
 export type Family = 4 | 6;
 
@@ -14,14 +16,20 @@ export interface Cidr {
   prefix: number;
 }
 
+function parsed(text: string): ReturnType<typeof parsePrefix> | undefined {
+  try {
+    return parsePrefix(text);
+  } catch (error) {
+    if (error instanceof CidrError) return undefined;
+    throw error;
+  }
+}
+
 /** The canonical spelling of an IP address, or undefined when it is not one. */
 export function canonicalIp(text: string): string | undefined {
-  if (isIPv4(text)) return text;
-  if (isIPv6(text) && !text.includes('%')) {
-    // The WHATWG URL parser prints IPv6 hosts in RFC 5952 form.
-    return new URL(`http://[${text}]/`).hostname.slice(1, -1);
-  }
-  return undefined;
+  if (text.includes('/')) return undefined;
+  const p = parsed(text);
+  return p ? formatAddress(p.version, p.address) : undefined;
 }
 
 export function ipFamily(address: string): Family {
@@ -30,18 +38,10 @@ export function ipFamily(address: string): Family {
 
 /** `address/prefix` → Cidr; a bare address gets the full-length prefix only when `bareIsHost`. */
 export function parseCidr(text: string, bareIsHost = false): Cidr | undefined {
-  const slash = text.indexOf('/');
-  const addressText = slash < 0 ? text : text.slice(0, slash);
-  const address = canonicalIp(addressText);
-  if (address === undefined) return undefined;
-  const family = ipFamily(address);
-  const max = family === 4 ? 32 : 128;
-  if (slash < 0) return bareIsHost ? { family, address, prefix: max } : undefined;
-  const prefixText = text.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(prefixText)) return undefined;
-  const prefix = Number(prefixText);
-  if (prefix > max) return undefined;
-  return { family, address, prefix };
+  if (!bareIsHost && !text.includes('/')) return undefined;
+  const p = parsed(text);
+  if (!p) return undefined;
+  return { family: p.version, address: formatAddress(p.version, p.address), prefix: p.length };
 }
 
 export function formatCidr(c: Cidr): string {
@@ -49,23 +49,9 @@ export function formatCidr(c: Cidr): string {
 }
 
 function toBigInt(address: string): bigint {
-  if (ipFamily(address) === 4) {
-    return address.split('.').reduce((n, part) => (n << 8n) | BigInt(Number(part)), 0n);
-  }
-  const [head = '', tail] = address.split('::');
-  const parse = (s: string) => (s === '' ? [] : s.split(':'));
-  let groups = parse(head);
-  if (tail !== undefined) {
-    const rest = parse(tail);
-    groups = [...groups, ...Array<string>(8 - groups.length - rest.length).fill('0'), ...rest];
-  }
-  // An IPv4-mapped tail (::ffff:1.2.3.4) is two groups.
-  const last = groups[groups.length - 1] ?? '';
-  if (last.includes('.')) {
-    const v4 = toBigInt(last);
-    groups = [...groups.slice(0, -1), (v4 >> 16n).toString(16), (v4 & 0xffffn).toString(16)];
-  }
-  return groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
+  const p = parsed(address);
+  if (!p) throw new Error(`not an IP address: ${address}`);
+  return p.address;
 }
 
 /** Whether the address has host bits set beyond the prefix (10.0.0.1/8 does). */
