@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
-import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, NextAuthHandler } from 'ssh2';
+import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, NextAuthHandler, ParsedKey } from 'ssh2';
 import { expandHome } from './paths.ts';
 
 export interface Credentials {
@@ -48,13 +48,18 @@ export function loadCredentials(sources: CredentialSources, env: NodeJS.ProcessE
     if (parsed instanceof Error) {
       const why = /passphrase|encrypted/i.test(parsed.message) ? 'encrypted: load it into ssh-agent' : 'not a private key ssh2 can read';
       skipped.push(`${path} (${why})`);
-    } else if (!(Array.isArray(parsed) ? parsed[0] : parsed)?.isPrivateKey()) {
+    } else if (!firstKey(parsed)?.isPrivateKey()) {
       skipped.push(`${path} (not a private key)`);
     } else {
       keys.push({ path, key: bytes });
     }
   }
   return { agent: agentSocket, keys, skipped };
+}
+
+/** ssh2 returns an array for files holding several keys (its types omit that); OpenSSH uses the first. */
+function firstKey(parsed: ParsedKey | ParsedKey[]): ParsedKey | undefined {
+  return Array.isArray(parsed) ? parsed[0] : parsed;
 }
 
 /**
@@ -68,14 +73,14 @@ export function makeAuthHandler(username: string, credentials: Credentials, trie
   // ssh2 reads `false` as "no more methods"; its type definitions omit it.
   const giveUp = (next: NextAuthHandler): void => next(false as unknown as AuthenticationType);
   // ssh2 passes null on the first call, before the server has listed its methods.
-  return ((methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: NextAuthHandler) => {
+  return (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: NextAuthHandler) => {
     // Both agent and key files authenticate with the `publickey` method.
     if (methodsLeft !== null && !methodsLeft.includes('publickey')) return giveUp(next);
     const item = queue.shift();
     if (!item) return giveUp(next);
     tried.push(item.label);
     return next(item.method);
-  }) as AuthHandlerMiddleware;
+  };
 }
 
 /** `tried: agent, /root/.ssh/id_ed25519; skipped: /x (encrypted: …)` */

@@ -21,9 +21,9 @@ export class LocalConnector implements Connector {
     this.defaults = defaults;
   }
 
-  async connect(host: string, settings: ConnectionSettings, options: ConnectOptions = {}): Promise<HostConnection> {
+  connect(host: string, settings: ConnectionSettings, options: ConnectOptions = {}): Promise<HostConnection> {
     const timeout = options.commandTimeoutMs ?? this.defaults.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-    return new LocalHostConnection(host, settings.become, timeout);
+    return Promise.resolve(new LocalHostConnection(host, settings.become, timeout));
   }
 }
 
@@ -97,7 +97,8 @@ class LocalHostConnection implements HostConnection {
     });
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
+    return Promise.resolve();
   }
 }

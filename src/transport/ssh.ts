@@ -135,7 +135,7 @@ function openHop(hop: Hop, sock: Duplex | undefined, knownHosts: KnownHosts, cre
         return hostKeyError === null;
       },
       ...(algorithms ? { algorithms: { serverHostKey: algorithms as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] } } : {}),
-      ...(sock ? { sock: sock as NonNullable<ConnectConfig['sock']> } : {}),
+      ...(sock ? { sock } : {}),
     };
     client.on('ready', () => {
       if (settled) return;
