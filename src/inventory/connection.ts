@@ -69,7 +69,7 @@ interface Candidate {
 }
 
 export function resolveConnection(input: ConnectionInput, localUser: string): { connection: ConnectionSettings; platform: string } {
-  const { host, errors } = input;
+  const { host } = input;
   const sshArgs = readSshArgs(input);
 
   const pick = (field: keyof typeof NAMES, extra: Candidate[] = []): Candidate | undefined => {
@@ -84,12 +84,7 @@ export function resolveConnection(input: ConnectionInput, localUser: string): { 
     if (!winner) return undefined;
     return { ...winner, value: renderValue(input, winner) };
   };
-  const fail = (c: Candidate, message: string, hint?: string): void => {
-    const key = `${c.location.file}:${c.location.line}:${c.location.col} ${c.name} ${message}`;
-    if (input.reported.has(key)) return;
-    input.reported.add(key);
-    errors.add(`host ${host}: ${c.name} ${message}`, c.location, hint);
-  };
+  const fail = (c: Candidate, message: string, hint?: string): void => report(input, c.location, `host ${host}: ${c.name} ${message}`, hint);
   // Without a renderer (e.g. `zonectl inventory`), a templated value is kept as written, unchecked.
   const templated = (value: unknown): boolean => input.render === undefined && typeof value === 'string' && value.includes('{{');
 
@@ -105,7 +100,7 @@ export function resolveConnection(input: ConnectionInput, localUser: string): { 
   const port = pick('port');
   if (port) {
     const n = typeof port.value === 'string' && /^\d+$/.test(port.value.trim()) ? Number(port.value) : port.value;
-    if (templated(port.value)) connection.port = port.value as unknown as number; // kept as text until compile renders it
+    if (templated(port.value)) connection.port = port.value as number; // kept as text until compile renders it
     else if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535) connection.port = n;
     else fail(port, `must be a whole number from 1 to 65535, not ${describe(port.value)}`);
   }
@@ -121,7 +116,7 @@ export function resolveConnection(input: ConnectionInput, localUser: string): { 
     const extra = field === 'known_hosts' ? sshArgs.knownHosts : [];
     const c = pick(field, extra);
     if (!c || c.value === null) continue;
-    if (typeof c.value === 'string' && c.value.trim() !== '') connection[field] = templated(c.value) ? (c.value as string) : resolvePath(c.value.trim(), c.location, input.cwd);
+    if (typeof c.value === 'string' && c.value.trim() !== '') connection[field] = templated(c.value) ? c.value : resolvePath(c.value.trim(), c.location, input.cwd);
     else fail(c, `must be a file path, not ${describe(c.value)}`);
   }
 
@@ -150,7 +145,7 @@ export function resolveConnection(input: ConnectionInput, localUser: string): { 
     const v = become.value;
     const text = typeof v === 'string' ? v.trim().toLowerCase() : typeof v === 'number' ? String(v) : undefined;
     if (typeof v === 'boolean') connection.become = v;
-    else if (templated(v)) connection.become = v as unknown as boolean; // kept as text until compile renders it
+    else if (templated(v)) connection.become = v as boolean; // kept as text until compile renders it
     else if (text !== undefined && TRUE.has(text)) connection.become = true;
     else if (text !== undefined && FALSE.has(text)) connection.become = false;
     else fail(become, `must be true or false, not ${describe(v)}`, 'yes/no/true/false');
@@ -174,6 +169,14 @@ function renderValue(input: ConnectionInput, c: Candidate): unknown {
   return c.value;
 }
 
+/** Adds an error once per place and problem: a bad value on a group is reported for its first host only. */
+function report(input: ConnectionInput, where: SourceLocation, message: string, hint?: string): void {
+  const key = `${where.file}:${where.line}:${where.col} ${message.replace(/^host \S+: /, '')}`;
+  if (input.reported.has(key)) return;
+  input.reported.add(key);
+  input.errors.add(message, where, hint);
+}
+
 /** `~` stays for the transport to expand; a relative path is relative to the file that wrote it. */
 function resolvePath(path: string, where: SourceLocation, cwd: string): string {
   if (path.startsWith('~') || isAbsolute(path)) return path;
@@ -191,7 +194,7 @@ function readSshArgs(input: ConnectionInput): { jump: Candidate[]; knownHosts: C
     try {
       words = shlexSplit(v.value).map((w) => w.text);
     } catch {
-      input.errors.add(`host ${input.host}: ${name} cannot be read as ssh arguments`, v.location, 'check its quotes');
+      report(input, v.location, `host ${input.host}: ${name} cannot be read as ssh arguments`, 'check its quotes');
       continue;
     }
     const found = (value: string): Candidate => ({ name, value, location: v.location, rank: v.rank, order: 99 });
@@ -210,7 +213,7 @@ function readSshArgs(input: ConnectionInput): { jump: Candidate[]; knownHosts: C
       else if (key === 'proxycommand') {
         const bastion = jumpFromProxyCommand(m?.[2] ?? '');
         if (bastion) jump.push(found(bastion));
-        else input.errors.add(`host ${input.host}: ${name} has a ProxyCommand zonectl cannot follow`, v.location, 'use jump: user@host:port, -J, ProxyJump, or ProxyCommand="ssh -W %h:%p user@bastion"');
+        else report(input, v.location, `host ${input.host}: ${name} has a ProxyCommand zonectl cannot follow`, 'use jump: user@host:port, -J, ProxyJump, or ProxyCommand="ssh -W %h:%p user@bastion"');
       }
     }
   }

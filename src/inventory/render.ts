@@ -67,7 +67,8 @@ export function renderInventory(inv: Inventory, hosts: string[], format: 'text' 
       continue;
     }
     lines.push('    vars:');
-    const shown = keys.map((k) => `${k}: ${JSON.stringify(vars[k]) ?? 'null'}`);
+    // Redacted before padding, so the origins line up.
+    const shown = keys.map((k) => redactTokens(`${k}: ${JSON.stringify(vars[k]) ?? 'null'}`));
     const pad = Math.min(60, Math.max(...shown.map((s) => s.length)));
     keys.forEach((k, i) => {
       const origin = h.origins[k];
