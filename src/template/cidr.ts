@@ -63,13 +63,27 @@ function parseAddress(text: string): { version: 4 | 6; address: bigint } | undef
   return undefined;
 }
 
+// Templates use the same few prefixes for every host: parse each once.
+const parsed = new Map<string, Prefix>();
+
 /** Parses `address/length`; a bare address counts as a host prefix (/32 or /128). */
 export function parsePrefix(value: unknown): Prefix {
+  if (typeof value === 'string') {
+    const known = parsed.get(value);
+    if (known) return known;
+    const prefix = parseUncached(value);
+    if (parsed.size < 10000) parsed.set(value, prefix);
+    return prefix;
+  }
+  return parseUncached(value);
+}
+
+function parseUncached(value: unknown): Prefix {
   if (typeof value !== 'string') throw new CidrError(`expected a CIDR such as 10.0.0.0/24, got ${describe(value)}`);
   const [addressText, lengthText, extra] = value.trim().split('/');
-  const parsed = parseAddress(addressText ?? '');
-  if (!parsed || extra !== undefined) throw new CidrError(`'${value}' is not an IPv4 or IPv6 prefix (e.g. 10.0.0.0/24, 2001:db8::/64)`);
-  const max = BITS[parsed.version];
+  const address = parseAddress(addressText ?? '');
+  if (!address || extra !== undefined) throw new CidrError(`'${value}' is not an IPv4 or IPv6 prefix (e.g. 10.0.0.0/24, 2001:db8::/64)`);
+  const max = BITS[address.version];
   let length: number = max;
   if (lengthText !== undefined) {
     if (!/^[0-9]{1,3}$/.test(lengthText) || Number(lengthText) > max) {
@@ -77,7 +91,7 @@ export function parsePrefix(value: unknown): Prefix {
     }
     length = Number(lengthText);
   }
-  return { ...parsed, length };
+  return { ...address, length };
 }
 
 function mask(p: Prefix): bigint {

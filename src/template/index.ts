@@ -80,8 +80,12 @@ const textCache = new Map<string, Compiled>();
 /** Whether a value holds any `{{` at all (only those need rendering). */
 export function hasTemplate(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('{{');
-  if (Array.isArray(value)) return value.some(hasTemplate);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(hasTemplate);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasTemplate(item)) return true;
+    return false;
+  }
+  for (const key of Object.keys(value)) if (hasTemplate((value as Record<string, unknown>)[key])) return true;
   return false;
 }
 
@@ -101,33 +105,36 @@ export function renderText(text: string, vars: Variables): string {
 export function renderValue(value: unknown, vars: Variables): unknown {
   if (!hasTemplate(value)) return value;
   const path: (string | number)[] = [];
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return renderString(v, vars);
-    if (Array.isArray(v)) {
-      return v.map((item, i) => {
-        path.push(i);
-        const out = walk(item);
-        path.pop();
-        return out;
-      });
-    }
-    if (v !== null && typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, item] of Object.entries(v)) {
-        path.push(k);
-        out[k] = walk(item);
-        path.pop();
-      }
-      return out;
-    }
-    return v;
-  };
   try {
-    return walk(value);
+    return renderIn(value, vars, path);
   } catch (error) {
     if (error instanceof TemplateError) error.path = [...path, ...error.path];
     throw error;
   }
+}
+
+/** Renders recursively; `path` tracks where it is, so a failure can say which string. */
+function renderIn(value: unknown, vars: Variables, path: (string | number)[]): unknown {
+  if (typeof value === 'string') return renderString(value, vars);
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      out.push(renderIn(value[i], vars, path));
+      path.pop();
+    }
+    return out;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      out[key] = renderIn((value as Record<string, unknown>)[key], vars, path);
+      path.pop();
+    }
+    return out;
+  }
+  return value;
 }
 
 function compile(text: string, cache: Map<string, Compiled>, native: boolean): Compiled {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { compileFixture } from './helpers.ts';
+
+describe('variables, loops, magic variables, listen', () => {
+  const { plan } = compileFixture('features', { inventory: ['inventory.yml'], extraVars: { target: 'r1' } });
+  const play = plan.hosts.r1?.plays[0];
+
+  it('the hosts pattern may use -e variables', () => {
+    expect(Object.keys(plan.hosts)).toEqual(['r1']);
+  });
+
+  it('loops over a list from a variable, hostvars of another host resolve in that host', () => {
+    expect(play?.tasks[0]).toMatchObject({ id: '1.1[1]', name: 'neighbor r2', params: { run: 'echo 10.255.0.2 as 65002' }, notify: ['bgp reloader'] });
+    expect(play?.skipped).toEqual([{ id: '1.1[0]', name: 'neighbor r1', source: 'site.yml:10', reason: 'when: item != inventory_hostname' }]);
+  });
+
+  it('magic variables', () => {
+    expect(play?.tasks[1]?.params.run).toBe('echo r1 in routers');
+  });
+
+  it('variables referring to variables keep native types until a schema says otherwise', () => {
+    expect(play?.tasks[2]?.params.set).toEqual({ asn: '65001', router_id: '10.255.0.1', peer_count: '1' });
+  });
+
+  it('a handler answers to its listen topic', () => {
+    expect(play?.handlers).toEqual([
+      { id: '1.h1', name: 'bgp reloader', module: 'command', params: { run: 'echo reload 65001' }, notify: [], tags: [], source: 'site.yml:22' },
+    ]);
+  });
+
+  it('the same playbook for r2', () => {
+    const other = compileFixture('features', { inventory: ['inventory.yml'], extraVars: { target: 'r2' } });
+    expect(other.plan.hosts.r2?.plays[0]?.tasks[0]).toMatchObject({ id: '1.1[0]', params: { run: 'echo 10.255.0.1 as 65001' } });
+  });
+});
