@@ -248,3 +248,35 @@ describe.skipIf(skip)('OVS modules on real Open vSwitch, through the engine', ()
     expect(await dropFlowPorts('kvm01', MESH_COOKIE)).toEqual(['t103-1-2', 't103-1-2', 't103-1-3', 't103-1-3']);
   });
 });
+
+describe.skipIf(skip)('a host whose Open vSwitch is not running', () => {
+  afterAll(() => {
+    sandboxes.get('kvm09')?.stop();
+    sandboxes.delete('kvm09');
+  });
+
+  it('fails the task with a message that says what to do', async () => {
+    const sandbox = startOvs('live-kvm09');
+    sandboxes.set('kvm09', sandbox);
+    await sandbox.run('ovs-appctl -t ovs-vswitchd exit; ovs-appctl -t ovsdb-server exit');
+    const params = findModule('ovs_bridge')?.schema.parse({ name: 'cloudbr0' }) as Record<string, unknown>;
+    const plan: CompiledPlan = {
+      formatVersion: 1,
+      tool: { name: 'zonectl', version: 'test' },
+      inputHash: 'sha256:test',
+      inputs: [],
+      warnings: [],
+      hosts: {
+        kvm09: {
+          connection: { address: '127.0.0.1', port: 22, user: 'root', identity_file: null, known_hosts: null, jump: [], become: false },
+          platform: 'linux',
+          plays: [{ index: 0, name: 'ovs', serial: null, max_fail_percentage: null, handlers: [], skipped: [], tasks: [{ id: '0.0', name: 'bridge', module: 'ovs_bridge', params, notify: [], tags: [], source: 'live.yml:1' }] }],
+        },
+      },
+    };
+    const outcome = await run('check', plan);
+    const task = outcome.hosts[0]?.plays[0]?.tasks[0];
+    expect(outcome.hosts[0]?.status).toBe('failed');
+    expect(task?.error).toMatch(/^Open vSwitch is not running on kvm09: start openvswitch-switch \(service module\) — ovs-vsctl: unix:.*db\.sock: database connection failed/);
+  });
+});
