@@ -58,3 +58,13 @@ describe('owned blocks: controller prediction = host awk', () => {
     expect(ab).toBe(`${FILE_HEADER}\n${BLOCK_MARK}10-bridge\n${a.join('\n')}\n${BLOCK_MARK}30-address\n${b.join('\n')}\n`);
   });
 });
+
+describe('a whole interface file as ifupdown validated it', () => {
+  it('bridge, address and route stanzas compose into the recorded file (test/fixtures/netconfig/ifupdown-no-act.txt)', async () => {
+    const { addressStanzas, bridgeStanza, routeStanza, BLOCK } = await import('../../src/netconfig/persist/ifupdown.ts');
+    let file = setBlock(null, BLOCK.route('default', '254', 0), routeStanza({ to: 'default', via: '10.0.0.1', dev: 'cloudbr0', metric: 0, table: '254', family: 4 }));
+    file = setBlock(file, BLOCK.bridge, bridgeStanza('cloudbr0', { ports: ['eth0'], stp: false, forwardDelay: 0, mtu: 1500 }));
+    file = setBlock(file, BLOCK.address, addressStanzas('cloudbr0', ['10.0.0.11/24', '2001:db8::11/64']));
+    expect(file).toBe(readFileSync(new URL('../fixtures/netconfig/ifupdown-zonectl-cloudbr0', import.meta.url), 'utf8'));
+  });
+});

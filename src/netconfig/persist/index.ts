@@ -108,7 +108,7 @@ export function isPersistData(data: unknown): data is PersistData {
 export function persistCommands(data: PersistData): string {
   const { path, key, lines, ifname } = data.persist;
   const dir = path.replace(/\/[^/]+$/, '');
-  const validate = `if command -v ifup >/dev/null 2>&1; then ifup --no-act -i %s ${quote(ifname)} >/dev/null; fi`;
+  const validate = `if command -v ifup >/dev/null 2>&1; then ifup --no-act --force -i %s ${quote(ifname)} >/dev/null; fi`;
   return [
     '(',
     'set -e',
