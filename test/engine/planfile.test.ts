@@ -23,7 +23,7 @@ function setup(name: string) {
   const roots: Record<string, string> = {};
   for (const h of ['kvm01', 'kvm02']) {
     roots[h] = join(base, `${name}-${h}`);
-    mkdirSync(roots[h] as string);
+    mkdirSync(roots[h]);
   }
   const secrets = new SecretStore({});
   secrets.set('bgp_password', SECRET);

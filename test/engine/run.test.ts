@@ -24,7 +24,7 @@ function makeHosts(...names: string[]): void {
   roots = {};
   for (const name of names) {
     roots[name] = join(base, `${n}-${name}`);
-    mkdirSync(roots[name] as string);
+    mkdirSync(roots[name]);
   }
 }
 

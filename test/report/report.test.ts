@@ -24,7 +24,7 @@ async function scenario(mode: 'check' | 'apply'): Promise<RunOutcome> {
   runs += 1;
   for (const h of ['kvm01', 'kvm02', 'kvm03', 'kvm04']) {
     roots[h] = join(base, `${runs}-${h}`);
-    mkdirSync(roots[h] as string, { recursive: true });
+    mkdirSync(roots[h], { recursive: true });
   }
   const secrets = new SecretStore({ ZONECTL_SECRET_BGP: SECRET });
   const connector = new TestConnector();
@@ -95,7 +95,8 @@ describe('JSON report', () => {
     expect(doc.hosts.kvm01?.status).toBe('changed');
     expect(doc.hosts.kvm01?.changes[0]).toMatchObject({ task: 'frr config', module: 'test_file', summary: 'create frr.conf', diff: '+password <secret:bgp>\n', applied: true });
     expect(doc.hosts.kvm01?.changes[1]).toMatchObject({ task: 'restart frr', handler: true, action: true });
-    expect(doc.hosts.kvm02).toMatchObject({ status: 'failed', error: expect.stringContaining('<secret:bgp>') });
+    expect(doc.hosts.kvm02?.status).toBe('failed');
+    expect(doc.hosts.kvm02?.error).toContain('<secret:bgp>');
     expect(doc.hosts.kvm03).toMatchObject({ status: 'unreachable', changes: [] });
     expect(doc.hosts.kvm04).toMatchObject({ status: 'ok', changes: [] });
     expect(doc.totals).toEqual({ ok: 4, changed: 2, failed: 1, unreachable: 1, skipped: 0 });

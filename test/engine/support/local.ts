@@ -20,6 +20,7 @@ export class TestConnector implements Connector {
 
   async connect(host: string): Promise<HostConnection> {
     this.connects.set(host, (this.connects.get(host) ?? 0) + 1);
+    await Promise.resolve(); // a real connect is asynchronous: so is this one
     if (this.down.has(host)) throw new ConnectionError('refused', host, `connection refused by ${host}:22 (is sshd running?)`);
     const sent: string[] = [];
     this.scripts.set(host, sent);
