@@ -44,29 +44,27 @@ export function parseYaml(text: string, file: string): YamlDocument {
   const at = (offset: number): SourceLocation => ({ file, ...lines.at(offset) });
   const fileStart: SourceLocation = { file, line: 1, col: 1 };
 
-  /** The deepest node along `path`, and whether the whole path was found. */
-  function walk(path: YamlPath): { node: YamlNode | undefined; parent: YamlNode | undefined; key: YamlNode | undefined; found: boolean } {
+  /** The deepest node along `path` with the key it is the value of, and whether the whole path was found. */
+  function walk(path: YamlPath): { node: YamlNode | undefined; key: YamlNode | undefined; found: boolean } {
     let node = root;
-    let parent: YamlNode | undefined;
     let key: YamlNode | undefined;
-    for (const segment of path) {
-      if (!node) return { node: parent, parent: undefined, key, found: false };
-      let next: YamlNode | undefined;
-      let nextKey: YamlNode | undefined;
+    for (let i = 0; i < path.length && node; i++) {
+      const segment = path[i] as string | number;
       if (node.kind === 'mapping') {
         const entry = mappingEntries(node).get(String(segment));
-        next = entry?.value;
-        nextKey = entry?.key;
-        if (entry && !next) return { node: undefined, parent: node, key: nextKey, found: true };
-      } else if (node.kind === 'sequence' && typeof segment === 'number') {
-        next = sequenceItems(node)[segment];
+        if (!entry) return { node, key, found: false };
+        // `? key` with no value: the key is all there is to show.
+        if (!entry.value) return { node: undefined, key: entry.key, found: i === path.length - 1 };
+        node = entry.value;
+        key = entry.key;
+      } else {
+        const item = node.kind === 'sequence' && typeof segment === 'number' ? sequenceItems(node)[segment] : undefined;
+        if (!item) return { node, key, found: false };
+        node = item;
+        key = undefined;
       }
-      if (!next) return { node, parent: undefined, key: undefined, found: false };
-      parent = node;
-      node = next;
-      key = nextKey;
     }
-    return { node, parent, key, found: true };
+    return { node, key, found: true };
   }
 
   return {
