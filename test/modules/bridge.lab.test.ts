@@ -4,6 +4,7 @@
  * (`mgmt0`, which carries the SSH session zonectl runs over) onto cloudbr0,
  * the guest uplink bridged into cloudbr1 with MTU 9000, all persisted as
  * ifupdown files. check → apply → check is empty → a hand change is found.
+ * And the linux-router role on this kernel, which has no 802.1Q support.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,14 +52,24 @@ const PLAYBOOK = `
         kvm_network_guest_uplink: eth1
 `;
 
+const ROUTER_PLAYBOOK = `
+- name: router
+  hosts: routers
+  roles:
+    - role: linux-router
+      vars:
+        linux_router_inside_address: 192.168.100.1/24
+`;
+
 labSuite('kvm-network role in the lab, through the CLI', () => {
   let args: string[] = [];
 
   beforeAll(async () => {
-    lab = await startLab('h7n', { nodes: { kvm01: { kind: 'hypervisors' }, sw01: { kind: 'switches' } }, links: [['kvm01:eth1', 'sw01:eth1']] });
+    lab = await startLab('h7n', { nodes: { kvm01: { kind: 'hypervisors' }, r01: { kind: 'routers' } }, links: [['kvm01:eth1', 'r01:eth1']] });
     const address = lab.nodes.find((n) => n.name === 'kvm01')?.address ?? '';
     const gateway = address.replace(/\.\d+$/, '.1');
     writeFileSync(join(dir, 'site.yml'), PLAYBOOK);
+    writeFileSync(join(dir, 'router.yml'), ROUTER_PLAYBOOK);
     // What Debian installs: ifupdown reading interfaces.d (the lab's nodes start without the file).
     await onNode("printf 'source /etc/network/interfaces.d/*\\n' > /etc/network/interfaces");
     args = ['-i', lab.inventoryFile, '--roles-path', join(ROOT, 'roles'), '-e', `kvm_network_mgmt_address=${address}/24`, '-e', `kvm_network_mgmt_gateway=${gateway}`, 'site.yml'];
@@ -105,5 +116,13 @@ labSuite('kvm-network role in the lab, through the CLI', () => {
     const run = await zonectl('check', ...args);
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('eth1: mtu 1500 → 9000');
+  });
+
+  it('linux-router on this kernel (no 8021q): check fails naming the cause', async () => {
+    if (!lab) throw new Error('no lab');
+    const run = await zonectl('check', '-i', lab.inventoryFile, '--roles-path', join(ROOT, 'roles'), 'router.yml');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('the kernel has no 802.1Q support (module 8021q');
+    expect(run.stdout).toContain('VLAN interface eth1.1234 cannot be created');
   });
 });
