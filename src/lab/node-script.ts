@@ -83,7 +83,13 @@ export interface EnsureInput {
   services: ServiceSpec[];
 }
 
-const ALIVE = `alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }`;
+/** Exit code of the ensure script when the node has no management interface. */
+export const NO_MGMT_LINK = 3;
+/** The ensure script ends with this line and then the node's links as `ip -d -j link show` JSON. */
+export const LINKS_MARKER = '--- zonectl-lab links';
+
+// $(<file) reads without starting cat: the script runs in every node at once, so processes count.
+const ALIVE = `alive() { [ -s "$1" ] && kill -0 "$(<"$1")" 2>/dev/null; }`;
 
 export function ensureScript(input: EnsureInput): string {
   const lines: string[] = [
@@ -100,10 +106,12 @@ export function ensureScript(input: EnsureInput): string {
   changed "wrote $1"
 }`,
     // network first: sshd binds the management address
+    `ip link show dev ${MGMT_IFACE} >/dev/null 2>&1 || { echo 'no ${MGMT_IFACE} in this node' >&2; exit ${NO_MGMT_LINK}; }`,
     'ip link set lo up',
-    `if ! ip -4 -o addr show dev ${MGMT_IFACE} | grep -q ${quote(` ${input.address}/${input.prefixLength} `)}; then ip addr add ${quote(`${input.address}/${input.prefixLength}`)} dev ${MGMT_IFACE}; changed "address ${input.address}/${input.prefixLength} on ${MGMT_IFACE}"; fi`,
-    `if ! ip -o link show dev ${MGMT_IFACE} | grep -q '[<,]UP[,>]'; then ip link set ${MGMT_IFACE} up; changed "${MGMT_IFACE} up"; fi`,
-    'mkdir -p -m 700 /root/.ssh',
+    `mgmt=$(ip -o addr show dev ${MGMT_IFACE})`,
+    `case "$mgmt" in *${quote(` ${input.address}/${input.prefixLength} `)}*) ;; *) ip addr add ${quote(`${input.address}/${input.prefixLength}`)} dev ${MGMT_IFACE}; changed "address ${input.address}/${input.prefixLength} on ${MGMT_IFACE}" ;; esac`,
+    `case "$(ip -o link show dev ${MGMT_IFACE})" in *'<UP,'*|*',UP,'*|*',UP>'*|*'<UP>'*) ;; *) ip link set ${MGMT_IFACE} up; changed "${MGMT_IFACE} up" ;; esac`,
+    '[ -d /root/.ssh ] || mkdir -m 700 /root/.ssh',
     // Debian's defaults for root's shell (the node's /root starts empty)
     'for f in bashrc profile; do [ -e /root/.$f ] || cp /usr/share/base-files/dot.$f /root/.$f; done',
   ];
@@ -113,11 +121,12 @@ export function ensureScript(input: EnsureInput): string {
     lines.push(`if put ${quote(f.path)} ${quote(f.mode)} ${quote(f.content)}; then ${onChange}; fi`);
   }
   lines.push(
-    'mkdir -p -m 755 /run/sshd',
+    '[ -d /run/sshd ] || mkdir -m 755 /run/sshd',
     'if ! alive /run/sshd.pid; then /usr/sbin/sshd; changed "started sshd"',
-    'elif [ "$sshd_dirty" = 1 ]; then kill -HUP "$(cat /run/sshd.pid)"; changed "reloaded sshd"; fi',
+    'elif [ "$sshd_dirty" = 1 ]; then kill -HUP "$(</run/sshd.pid)"; changed "reloaded sshd"; fi',
   );
   for (const s of input.services) lines.push(...serviceLines(s));
+  lines.push(`echo ${quote(LINKS_MARKER)}`, 'ip -d -j link show');
   return `${lines.join('\n')}\n`;
 }
 

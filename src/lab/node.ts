@@ -6,14 +6,24 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { TaskError } from '../modules/contract.ts';
-import { netnsProcesses, run, sleep, tryRun } from './host.ts';
+import { netnsProcesses, run, sleep, tryRun, type ProcessSnapshot } from './host.ts';
 import { bootScript, READY_FILE, type BootPaths } from './node-script.ts';
 
 const BOOT_TIMEOUT_MS = 20_000;
 
 /** The node's init (PID 1 of its PID namespace) on the controller, if it runs. */
-export function nodeInit(netns: string): number | undefined {
-  return netnsProcesses(netns).find((p) => p.isInit)?.pid;
+export function nodeInit(netns: string, snapshot?: ProcessSnapshot): number | undefined {
+  return netnsProcesses(netns, snapshot).find((p) => p.isInit)?.pid;
+}
+
+/** The init `unshare --fork` started: its only child. */
+function childOf(pid: number): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return children.length === 1 ? Number(children[0]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts the node's init and waits until its root is ready; returns its PID on the controller. */
@@ -22,6 +32,7 @@ export async function bootNode(netns: string, paths: BootPaths, logFile: string)
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const log = openSync(logFile, 'w', 0o600);
   let exited: string | undefined;
+  let unsharePid: number | undefined;
   try {
     const child = spawn(
       'nsenter',
@@ -35,12 +46,13 @@ export async function bootNode(netns: string, paths: BootPaths, logFile: string)
       exited = e.message;
     });
     child.unref();
+    unsharePid = child.pid;
   } finally {
     closeSync(log);
   }
   const deadline = Date.now() + BOOT_TIMEOUT_MS;
   for (;;) {
-    const pid = nodeInit(netns);
+    const pid = unsharePid === undefined ? undefined : childOf(unsharePid);
     if (pid !== undefined && existsSync(`/proc/${pid}/root${READY_FILE}`)) return pid;
     if (exited !== undefined || Date.now() > deadline) {
       const why = exited ?? `not ready after ${BOOT_TIMEOUT_MS / 1000}s`;
@@ -53,7 +65,12 @@ export async function bootNode(netns: string, paths: BootPaths, logFile: string)
 
 /** Runs a bash script inside the running node (all its namespaces, its root). */
 export async function runInNode(initPid: number, script: string, timeoutMs = 120_000) {
-  return tryRun(['nsenter', '-t', String(initPid), '-m', '-u', '-i', '-n', '-p', '-r', '-w', 'bash', '-s'], { input: script, timeoutMs });
+  return tryRun(nodeShellArgv(initPid), { input: script, timeoutMs });
+}
+
+/** `bash -s` inside the node: all its namespaces, its root and working directory. */
+export function nodeShellArgv(initPid: number): string[] {
+  return ['nsenter', '-t', String(initPid), '-m', '-u', '-i', '-n', '-p', '-r', '-w', 'bash', '-s'];
 }
 
 /** Kills every process in the node's network namespace (its init first: that ends its whole PID namespace). */

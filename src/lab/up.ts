@@ -8,8 +8,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { UserError } from '../errors/index.ts';
+import { command } from '../shell/quote.ts';
 import { inventoryYaml, knownHostsText } from './inventory.ts';
-import { listLinks, listRoutes, mountsUnder, run, sleep, tryRun, type HostLink, type HostRoute } from './host.ts';
+import { listLinks, listRoutes, mountsUnder, run, sleep, runMany, snapshotProcesses, tryRun, type HostLink, type RunResult, type HostRoute, type ProcessSnapshot } from './host.ts';
 import { labFiles, type LabState } from './lab-state.ts';
 import {
   controllerAddress,
@@ -28,8 +29,8 @@ import {
   segmentHostIface,
   type Subnet24,
 } from './names.ts';
-import { bootNode, deleteNetns, nodeInit, runInNode, stopNode } from './node.ts';
-import { ensureScript, sshdConfig } from './node-script.ts';
+import { bootNode, deleteNetns, nodeInit, nodeShellArgv, runInNode, stopNode } from './node.ts';
+import { ensureScript, LINKS_MARKER, NO_MGMT_LINK, sshdConfig, type NodeFile } from './node-script.ts';
 import { preflight } from './preflight.ts';
 import { sshdAnswers } from './reachable.ts';
 import { emptyRecord, forget, readRecord, remember, writeRecord, type LabRecord, type NodeRecord } from './state.ts';
@@ -101,16 +102,82 @@ export async function labUpFromTopology(topology: Topology, options: LabUpOption
   const limit = pLimit(PARALLEL_NODES);
   const nodeByName = new Map(topology.nodes.map((n) => [n.name, n]));
   // Every node's work finishes (or fails) before up returns: nothing keeps changing the machine behind a failed up.
-  const outcomes = await Promise.allSettled(
+  const hostKey = (nr: NodeRecord) => `${files.hostKeysDir}/${nr.name}_ed25519`;
+  const newKeys = nodeRecords.filter((nr) => !existsSync(hostKey(nr)) || !existsSync(`${hostKey(nr)}.pub`));
+  const keygen = await runMany(
+    newKeys.map((nr) => ({ argv: ['sh', '-c', 'rm -f "$1" "$1.pub" && ssh-keygen -q -t ed25519 -N "" -C "$2" -f "$1"', 'keygen', hostKey(nr), `${nr.name}@${lab}`] })),
+    files.nodesDir,
+  );
+  keygen.forEach((r, i) => {
+    if (r.code !== 0) throw new TaskError(`ssh-keygen for ${newKeys[i]?.name} failed: ${r.stderr.trim()}`);
+    changed(`${newKeys[i]?.name}: generated its SSH host key`);
+  });
+
+  // The controller's side of every node (namespace, management link) in one batch.
+  const hostSide = nodeRecords
+    .map((nr) => {
+      const steps: string[][] = [];
+      const what: string[] = [];
+      if (!existsSync(`/run/netns/${nr.netns}`)) {
+        remember(rec, 'netns', nr.netns);
+        steps.push(['ip', 'netns', 'add', nr.netns]);
+        what.push(`${nr.name}: created network namespace ${nr.netns}`);
+      }
+      const host = hostLinks.find((l) => l.ifname === nr.mgmtHostIface);
+      if (!host) {
+        remember(rec, 'hostLinks', nr.mgmtHostIface);
+        steps.push(['ip', 'link', 'add', nr.mgmtHostIface, 'type', 'veth', 'peer', 'name', MGMT_IFACE, 'netns', nr.netns]);
+        what.push(`${nr.name}: management link ${nr.mgmtHostIface} - ${MGMT_IFACE}`);
+      }
+      if (!host || host.master !== bridge || !host.flags?.includes('UP')) {
+        steps.push(['ip', 'link', 'set', nr.mgmtHostIface, 'master', bridge, 'up']);
+        if (host) what.push(`${nr.name}: ${nr.mgmtHostIface} on ${bridge}, up`);
+      }
+      return { nr, steps, what };
+    })
+    .filter((h) => h.steps.length > 0);
+  const hostResults = await runMany(hostSide.map((h) => ({ argv: chain(h.steps) })), files.nodesDir);
+  hostSide.forEach((h, i) => {
+    const r = hostResults[i] as RunResult;
+    if (r.code !== 0) throw new TaskError(`${h.nr.name}: ${r.stderr.trim() || `exit ${r.code}`}`);
+    h.what.forEach(changed);
+  });
+
+  const processes = snapshotProcesses();
+  const prepared = new Map<string, PreparedNode>();
+  await settleAll(
     nodeRecords.map((nr) =>
-      limit(() => ensureNode(rec, topology, nr, nodeByName.get(nr.name) as TopologyNode, hostLinks, files, nodeRecords, changed)),
+      limit(async () => {
+        prepared.set(nr.name, await prepareNode(rec, topology, nr, nodeByName.get(nr.name) as TopologyNode, processes, files, nodeRecords, changed));
+      }),
     ),
   );
-  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failed) throw failed.reason;
+  // Every node's ensure script at once, through one controller shell.
+  const ensured = await runMany(
+    nodeRecords.map((nr) => {
+      const p = prepared.get(nr.name) as PreparedNode;
+      return { argv: nodeShellArgv(p.init), input: p.script };
+    }),
+    files.nodesDir,
+  );
+  const linksOf: LinksOf = new Map();
+  for (const [i, nr] of nodeRecords.entries()) {
+    const p = prepared.get(nr.name) as PreparedNode;
+    let result = ensured[i] as RunResult;
+    if (result.code === NO_MGMT_LINK) {
+      // the controller end is there but the node's is not (moved or renamed): make the pair again
+      await p.makeMgmtLink();
+      result = await runInNode(p.init, p.script);
+    }
+    const [report = '', linksJson = '[]'] = result.stdout.split(`${LINKS_MARKER}\n`);
+    for (const line of report.split('\n')) if (line.startsWith('changed: ')) changed(`${nr.name}: ${line.slice(9)}`);
+    if (result.code !== 0) throw new TaskError(`${nr.name}: setting up the node failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-5).join(' / ')}`);
+    linksOf.set(nr.name, JSON.parse(linksJson) as HostLink[]);
+  }
 
-  await ensureLinks(rec, topology, changed);
-  await ensureSegments(rec, topology, changed);
+  // Links and segment members, in parallel, from the node links each ensure script reported.
+  await ensureLinks(rec, topology, linksOf, files.nodesDir, changed);
+  await ensureSegments(rec, topology, linksOf, files.nodesDir, changed);
 
   // Inventory and known_hosts: rewritten only when their text changes.
   const knownHosts = knownHostsText(
@@ -303,41 +370,35 @@ async function ensureHostBridge(
   }
 }
 
-async function ensureNode(
+interface PreparedNode {
+  init: number;
+  script: string;
+  makeMgmtLink: () => Promise<void>;
+}
+
+/** The controller's side of a node: namespace, management link, running init; and the script that does the rest inside. */
+async function prepareNode(
   record: LabRecord,
   topology: Topology,
   nr: NodeRecord,
   node: TopologyNode,
-  hostLinks: HostLink[],
+  processes: ProcessSnapshot,
   files: ReturnType<typeof labFiles>,
   all: NodeRecord[],
   changed: (what: string) => void,
-): Promise<void> {
+): Promise<PreparedNode> {
   const bridge = mgmtBridge(topology.name);
-  if (!existsSync(`/run/netns/${nr.netns}`)) {
-    remember(record, 'netns', nr.netns);
-    await run(['ip', 'netns', 'add', nr.netns]);
-    changed(`${nr.name}: created network namespace ${nr.netns}`);
-  }
-  const host = hostLinks.find((l) => l.ifname === nr.mgmtHostIface);
-  const nodeLinks = await listLinks(nr.netns);
-  if (!host || !nodeLinks.some((l) => l.ifname === MGMT_IFACE)) {
-    // A veth lives and dies as a pair: if one end is missing, replace both.
-    if (host) await run(['ip', 'link', 'delete', nr.mgmtHostIface]);
+  const makeMgmtLink = async () => {
+    // A veth lives and dies as a pair: replace both ends.
+    await tryRun(['ip', 'link', 'delete', nr.mgmtHostIface]);
     await tryRun(['ip', '-n', nr.netns, 'link', 'delete', MGMT_IFACE]);
     remember(record, 'hostLinks', nr.mgmtHostIface);
     await run(['ip', 'link', 'add', nr.mgmtHostIface, 'type', 'veth', 'peer', 'name', MGMT_IFACE, 'netns', nr.netns]);
     await run(['ip', 'link', 'set', nr.mgmtHostIface, 'master', bridge, 'up']);
     changed(`${nr.name}: management link ${nr.mgmtHostIface} - ${MGMT_IFACE}`);
-  } else if (host.master !== bridge || !host.flags?.includes('UP')) {
-    await run(['ip', 'link', 'set', nr.mgmtHostIface, 'master', bridge, 'up']);
-    changed(`${nr.name}: ${nr.mgmtHostIface} on ${bridge}, up`);
-  }
-
+  };
   const hostKey = `${files.hostKeysDir}/${nr.name}_ed25519`;
-  if (await ensureKey(hostKey, `${nr.name}@${topology.name}`)) changed(`${nr.name}: generated its SSH host key`);
-
-  let init = nodeInit(nr.netns);
+  let init = nodeInit(nr.netns, processes);
   if (init === undefined) {
     const dir = `${files.nodesDir}/${nr.name}`;
     init = await bootNode(nr.netns, { root: `${dir}/root`, upper: `${dir}/upper`, work: `${dir}/work`, home: `${dir}/home-root`, hostname: nr.name }, `${files.logsDir}/${nr.name}.boot.log`);
@@ -351,11 +412,7 @@ async function ensureNode(
     ...all.map((n) => `${n.address} ${n.name}`),
     '',
   ].join('\n');
-  const script = ensureScript({
-    address: nr.address,
-    prefixLength: 24,
-    absent: ['/etc/ssh/ssh_host_rsa_key', '/etc/ssh/ssh_host_rsa_key.pub', '/etc/ssh/ssh_host_ecdsa_key', '/etc/ssh/ssh_host_ecdsa_key.pub'],
-    files: [
+  const managed: NodeFile[] = [
       { path: '/etc/ssh/ssh_host_ed25519_key', mode: '600', content: readFileSync(hostKey, 'utf8') },
       { path: '/etc/ssh/ssh_host_ed25519_key.pub', mode: '644', content: readFileSync(`${hostKey}.pub`, 'utf8') },
       { path: '/etc/ssh/sshd_config', mode: '644', content: sshdConfig(nr.address) },
@@ -365,54 +422,87 @@ async function ensureNode(
       ...(node.services.some((s) => s.name === 'openvswitch')
         ? [{ path: '/etc/default/openvswitch-switch', mode: '644', content: "# Written by zonectl lab: many nodes share this machine's memory.\nOVS_CTL_OPTS='--no-mlockall'\n" }]
         : []),
-    ],
+  ];
+  // Files already right are left out of the script (read through the init's root; the script compares again).
+  const inNode = (path: string) => `/proc/${init}/root${path}`;
+  const script = ensureScript({
+    address: nr.address,
+    prefixLength: 24,
+    absent: ['/etc/ssh/ssh_host_rsa_key', '/etc/ssh/ssh_host_rsa_key.pub', '/etc/ssh/ssh_host_ecdsa_key', '/etc/ssh/ssh_host_ecdsa_key.pub'].filter((f) => existsSync(inNode(f))),
+    files: managed.filter((f) => !fileMatches(inNode(f.path), f)),
     services: node.services,
   });
-  const result = await runInNode(init, script);
-  for (const line of result.stdout.split('\n')) if (line.startsWith('changed: ')) changed(`${nr.name}: ${line.slice(9)}`);
-  if (result.code !== 0) throw new TaskError(`${nr.name}: setting up the node failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-5).join(' / ')}`);
+  return { init, script, makeMgmtLink };
+}
+
+function fileMatches(path: string, file: NodeFile): boolean {
+  try {
+    return (statSync(path).mode & 0o777).toString(8) === file.mode && readFileSync(path, 'utf8') === file.content;
+  } catch {
+    return false;
+  }
 }
 
 function ep(e: Endpoint): string {
   return `${e.node}:${e.iface}`;
 }
 
-async function ensureLinks(record: LabRecord, topology: Topology, changed: (what: string) => void): Promise<void> {
+type LinksOf = Map<string, HostLink[]>;
+
+/** A change to make with the steps that make it. */
+interface Fix {
+  what: string;
+  steps: string[][];
+}
+
+async function applyFixes(fixes: Fix[], dir: string, changed: (what: string) => void): Promise<void> {
+  const results = await runMany(fixes.map((f) => ({ argv: chain(f.steps) })), dir);
+  const failures: string[] = [];
+  fixes.forEach((f, i) => {
+    const r = results[i] as RunResult;
+    if (r.code === 0) changed(f.what);
+    else failures.push(`${f.what}: ${r.stderr.trim() || `exit ${r.code}`}`);
+  });
+  if (failures.length > 0) throw new TaskError(`could not make ${failures.join('; ')}`);
+}
+
+function ensureLinks(record: LabRecord, topology: Topology, linksOf: LinksOf, dir: string, changed: (what: string) => void): Promise<void> {
+  const fixes: Fix[] = [];
   for (const link of topology.links) {
     const a = { netns: nodeNetns(topology.name, link.a.node), iface: link.a.iface };
     const b = { netns: nodeNetns(topology.name, link.b.node), iface: link.b.iface };
-    const mtu = link.mtu ?? 1500;
-    const aLink = (await listLinks(a.netns)).find((l) => l.ifname === a.iface);
-    const bLink = (await listLinks(b.netns)).find((l) => l.ifname === b.iface);
-    const peered = aLink?.linkinfo?.info_kind === 'veth' && bLink?.linkinfo?.info_kind === 'veth';
-    if (!peered) {
-      if (aLink) await run(['ip', '-n', a.netns, 'link', 'delete', a.iface]);
-      if (bLink) await tryRun(['ip', '-n', b.netns, 'link', 'delete', b.iface]);
-      if (!record.links.some((l) => l.a === ep(link.a) && l.b === ep(link.b))) {
-        record.links.push({ a: ep(link.a), b: ep(link.b), mtu: link.mtu ?? null });
-        writeRecord(record);
-      }
-      await run(['ip', '-n', a.netns, 'link', 'add', a.iface, 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', b.iface, 'netns', b.netns, 'mtu', String(mtu)]);
-      await run(['ip', '-n', a.netns, 'link', 'set', a.iface, 'up']);
-      await run(['ip', '-n', b.netns, 'link', 'set', b.iface, 'up']);
-      changed(`link ${ep(link.a)} - ${ep(link.b)}${link.mtu ? ` mtu ${link.mtu}` : ''}`);
+    const mtu = String(link.mtu ?? 1500);
+    const aLink = linksOf.get(link.a.node)?.find((l) => l.ifname === a.iface);
+    const bLink = linksOf.get(link.b.node)?.find((l) => l.ifname === b.iface);
+    // Both ends veths is the sign of an intact link (deleting one end of a veth deletes both).
+    if (aLink?.linkinfo?.info_kind !== 'veth' || bLink?.linkinfo?.info_kind !== 'veth') {
+      if (!record.links.some((l) => l.a === ep(link.a) && l.b === ep(link.b))) record.links.push({ a: ep(link.a), b: ep(link.b), mtu: link.mtu ?? null });
+      fixes.push({
+        what: `link ${ep(link.a)} - ${ep(link.b)}${link.mtu ? ` mtu ${link.mtu}` : ''}`,
+        steps: [
+          ...(aLink ? [['ip', '-n', a.netns, 'link', 'delete', a.iface]] : []),
+          ...(bLink ? [['ip', '-n', b.netns, 'link', 'delete', b.iface]] : []),
+          ['ip', '-n', a.netns, 'link', 'add', a.iface, 'mtu', mtu, 'type', 'veth', 'peer', 'name', b.iface, 'netns', b.netns, 'mtu', mtu],
+          ['ip', '-n', a.netns, 'link', 'set', a.iface, 'up'],
+          ['ip', '-n', b.netns, 'link', 'set', b.iface, 'up'],
+        ],
+      });
       continue;
     }
     for (const [end, l] of [[a, aLink], [b, bLink]] as const) {
-      if (l?.mtu !== mtu) {
-        await run(['ip', '-n', end.netns, 'link', 'set', end.iface, 'mtu', String(mtu)]);
-        changed(`mtu ${mtu} on ${end.netns}:${end.iface}`);
-      }
-      if (!l?.flags?.includes('UP')) {
-        await run(['ip', '-n', end.netns, 'link', 'set', end.iface, 'up']);
-        changed(`set ${end.netns}:${end.iface} up`);
+      if (String(l.mtu) !== mtu || !l.flags?.includes('UP')) {
+        fixes.push({ what: `${end.netns}: ${end.iface} mtu ${mtu}, up`, steps: [['ip', '-n', end.netns, 'link', 'set', end.iface, 'mtu', mtu, 'up']] });
       }
     }
   }
+  // recorded before any link is made
+  writeRecord(record);
+  return applyFixes(fixes, dir, changed);
 }
 
-async function ensureSegments(record: LabRecord, topology: Topology, changed: (what: string) => void): Promise<void> {
+async function ensureSegments(record: LabRecord, topology: Topology, linksOf: LinksOf, dir: string, changed: (what: string) => void): Promise<void> {
   const hostLinks = await listLinks();
+  const fixes: Fix[] = [];
   for (const [i, segment] of topology.segments.entries()) {
     const bridge = segmentBridge(topology.name, i);
     let rec = record.segments.find((s) => s.bridge === bridge);
@@ -422,37 +512,50 @@ async function ensureSegments(record: LabRecord, topology: Topology, changed: (w
     }
     rec.name = segment.name;
     rec.mtu = segment.mtu ?? null;
-    writeRecord(record);
-    const mtu = segment.mtu ?? 1500;
+    const mtu = String(segment.mtu ?? 1500);
     for (const [j, e] of segment.endpoints.entries()) {
       const hostIface = segmentHostIface(topology.name, i, j);
+      if (!rec.members.some((m) => m.hostIface === hostIface)) rec.members.push({ endpoint: ep(e), hostIface });
+      if (!record.hostLinks.includes(hostIface)) record.hostLinks.push(hostIface);
       const netns = nodeNetns(topology.name, e.node);
       const host = hostLinks.find((l) => l.ifname === hostIface);
-      const inNode = (await listLinks(netns)).find((l) => l.ifname === e.iface);
-      if (!rec.members.some((m) => m.hostIface === hostIface)) {
-        rec.members.push({ endpoint: ep(e), hostIface });
-        writeRecord(record);
-      }
+      const inNode = linksOf.get(e.node)?.find((l) => l.ifname === e.iface);
       if (!host || !inNode) {
-        if (host) await run(['ip', 'link', 'delete', hostIface]);
-        if (inNode) await tryRun(['ip', '-n', netns, 'link', 'delete', e.iface]);
-        remember(record, 'hostLinks', hostIface);
-        await run(['ip', 'link', 'add', hostIface, 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', e.iface, 'netns', netns, 'mtu', String(mtu)]);
-        await run(['ip', 'link', 'set', hostIface, 'master', bridge, 'up']);
-        await run(['ip', '-n', netns, 'link', 'set', e.iface, 'up']);
-        changed(`segment ${segment.name}: ${ep(e)}`);
+        fixes.push({
+          what: `segment ${segment.name}: ${ep(e)}`,
+          steps: [
+            ...(host ? [['ip', 'link', 'delete', hostIface]] : []),
+            ...(inNode ? [['ip', '-n', netns, 'link', 'delete', e.iface]] : []),
+            ['ip', 'link', 'add', hostIface, 'mtu', mtu, 'type', 'veth', 'peer', 'name', e.iface, 'netns', netns, 'mtu', mtu],
+            ['ip', 'link', 'set', hostIface, 'master', bridge, 'up'],
+            ['ip', '-n', netns, 'link', 'set', e.iface, 'up'],
+          ],
+        });
         continue;
       }
-      if (host.master !== bridge || !host.flags?.includes('UP') || host.mtu !== mtu) {
-        await run(['ip', 'link', 'set', hostIface, 'master', bridge, 'mtu', String(mtu), 'up']);
-        changed(`segment ${segment.name}: ${hostIface} on ${bridge}`);
+      if (host.master !== bridge || !host.flags?.includes('UP') || String(host.mtu) !== mtu) {
+        fixes.push({ what: `segment ${segment.name}: ${hostIface} on ${bridge}`, steps: [['ip', 'link', 'set', hostIface, 'master', bridge, 'mtu', mtu, 'up']] });
       }
-      if (inNode.mtu !== mtu || !inNode.flags?.includes('UP')) {
-        await run(['ip', '-n', netns, 'link', 'set', e.iface, 'mtu', String(mtu), 'up']);
-        changed(`segment ${segment.name}: ${ep(e)} mtu ${mtu}, up`);
+      if (String(inNode.mtu) !== mtu || !inNode.flags?.includes('UP')) {
+        fixes.push({ what: `segment ${segment.name}: ${ep(e)} mtu ${mtu}, up`, steps: [['ip', '-n', netns, 'link', 'set', e.iface, 'mtu', mtu, 'up']] });
       }
     }
   }
+  // recorded before any member is made
+  writeRecord(record);
+  await applyFixes(fixes, dir, changed);
+}
+
+/** Steps that run one after the other, stopping at the first failure, as one job for runMany. */
+function chain(steps: string[][]): string[] {
+  return ['sh', '-c', steps.map((argv) => command(...argv)).join(' && ')];
+}
+
+/** Waits for every piece of work, then throws the first failure: nothing keeps running behind a failed up. */
+async function settleAll(work: Promise<unknown>[]): Promise<void> {
+  const outcomes = await Promise.allSettled(work);
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Generates an ed25519 key pair unless the file exists; true when it made one. */
