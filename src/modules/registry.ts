@@ -11,6 +11,7 @@ import { commandModule } from './command/index.ts';
 import { fileModule } from './file/index.ts';
 import { kernelModuleModule } from './kernel_module/index.ts';
 import { linkModule } from './link/index.ts';
+import { nftablesModule } from './nftables/index.ts';
 import { ovsBridge } from './ovs_bridge/index.ts';
 import { ovsFlows } from './ovs_flows/index.ts';
 import { ovsPort } from './ovs_port/index.ts';
@@ -32,6 +33,7 @@ const all: ModuleDefinition[] = [
   fileModule,
   kernelModuleModule,
   linkModule,
+  nftablesModule,
   ovsBridge,
   ovsFlows,
   ovsPort,
