@@ -36,8 +36,9 @@ export const LOCK_BUSY_EXIT = 99;
 export const LOCK_ERROR_EXIT = 98;
 
 const PRELUDE = [
-  // A private temp dir for the stderr of each step; removed on exit.
-  'zc_tmp=$(mktemp -d 2>/dev/null) || zc_tmp=/tmp/zonectl.$$ && mkdir -p "$zc_tmp" || { echo "cannot create a temporary directory" >&2; exit 97; }',
+  // A private temp dir for the stderr of each step, removed on exit. No fallback
+  // to a predictable /tmp name: as root that would invite a symlink attack.
+  'zc_tmp=$(mktemp -d) || { echo "cannot create a temporary directory (mktemp -d failed)" >&2; exit 97; }',
   "trap 'rm -rf \"$zc_tmp\"' EXIT",
   'zc_err="$zc_tmp/err"',
 ];
