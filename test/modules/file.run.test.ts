@@ -92,6 +92,17 @@ describe('file through /bin/sh', () => {
     expect(readFileSync(join(dir, backups[0] as string), 'utf8')).toBe('before\n');
   });
 
+  it('state directory creates it with its parents, then keeps its mode', () => {
+    const path = join(dir, 'a', 'b');
+    const { first, second } = converge(file, params({ path, state: 'directory', mode: '0750' }));
+    expect(summaries(first)).toEqual([`create directory ${path} (mode 0750)`]);
+    expect(second).toEqual([]);
+    expect(statSync(path).isDirectory()).toBe(true);
+    expect(modeOf(path)).toBe('0750');
+    chmodSync(path, 0o755);
+    expect(converge(file, params({ path, state: 'directory', mode: '0750' })).first.map((c) => c.summary)).toEqual([`mode of ${path}: 0755 → 0750`]);
+  });
+
   it('state absent removes the file', () => {
     const path = join(dir, 'doomed');
     writeFileSync(path, 'x');

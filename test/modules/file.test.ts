@@ -36,7 +36,8 @@ describe('file schema', () => {
     expect(messages({ path: '/etc/x', validate: 'visudo -c' })).toEqual(['validate: validate must contain %s (replaced by the path of the new file)']);
     expect(messages({ path: '/etc/x', content: 'a', src: 'b' })).toEqual(['src: give content or src, not both']);
     expect(messages({ path: '/etc/x', state: 'absent', mode: '0600' })).toEqual(['mode: mode cannot be used with state: absent']);
-    expect(messages({ path: '/etc/x', state: 'gone' })).toEqual(['state: state must be present or absent']);
+    expect(messages({ path: '/etc/x', state: 'gone' })).toEqual(['state: state must be present, absent or directory']);
+    expect(messages({ path: '/etc/x', state: 'directory', content: 'a' })).toEqual(['content: content cannot be used with state: directory']);
     expect(messages({ path: '/etc/x', conten: 'a' })).toEqual([
       ': unknown parameter conten (allowed: path, state, content, src, mode, owner, group, backup, validate)',
     ]);
@@ -109,9 +110,19 @@ describe('file from recorded probes', () => {
   });
 
   it('a directory or symbolic link at the path is refused, naming it', () => {
-    expect(() => diffOf(loadFixture('file', 'directory'))).toThrow(/zc-h6-rec\/etc\/sub is a directory; zonectl only manages regular files/);
+    expect(() => diffOf(loadFixture('file', 'directory'))).toThrow(/zc-h6-rec\/etc\/sub is a directory; zonectl manages a regular file there/);
     expect(() => diffOf(loadFixture('file', 'symlink'))).toThrow(TaskError);
     expect(() => diffOf(loadFixture('file', 'symlink'))).toThrow(/is a symbolic link/);
+  });
+
+  it('state directory: an existing directory, its mode', () => {
+    const f = loadFixture<FileParams>('file', 'directory');
+    f.params = file.schema.parse({ path: f.params.path, state: 'directory', mode: '0700' });
+    expect(file.parse(f.output, f.params, CTX)).toEqual({ kind: 'directory', mode: '0755', uid: '0', gid: '0', user: 'root', group: 'root' });
+    expect(summaries(diffOf(f))).toEqual([`mode of ${f.params.path}: 0755 → 0700`]);
+    const regular = loadFixture<FileParams>('file', 'empty');
+    regular.params = file.schema.parse({ path: regular.params.path, state: 'directory' });
+    expect(() => diffOf(regular)).toThrow(/is a regular file; zonectl manages a directory there/);
   });
 
   it('a binary file is replaced without a diff', () => {

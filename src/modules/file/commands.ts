@@ -12,6 +12,14 @@ export function fileCommands(changes: readonly Change[], desired: DesiredFile): 
   const ops = changes.map((c) => c.data as FileChangeData);
   const p = quote(desired.path);
   if (ops.some((o) => o.op === 'remove')) return `rm -f ${p}`;
+  if (ops.some((o) => o.op === 'mkdir')) {
+    // mkdir -p: parents too; then the directory's own mode and owner.
+    const out = [`mkdir -p ${p}`];
+    if (desired.mode !== undefined) out.push(`chmod ${quote(desired.mode)} ${p}`);
+    if (desired.owner !== undefined) out.push(`chown ${quote(desired.owner)} ${p}`);
+    if (desired.group !== undefined) out.push(`chgrp ${quote(desired.group)} ${p}`);
+    return out.join('\n');
+  }
   if (ops.some((o) => o.op === 'write')) {
     // Mode and owner are set on the temporary file, so the new file never has the wrong ones.
     return atomicWriteScript({

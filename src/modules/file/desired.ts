@@ -4,7 +4,8 @@
  */
 export interface DesiredFile {
   path: string;
-  state: 'present' | 'absent';
+  /** directory: a directory (mode/owner/group managed, never its content). */
+  state: 'present' | 'absent' | 'directory';
   /** The whole text; undefined = leave the content alone (create empty when missing). */
   content?: string | undefined;
   /** Four octal digits; undefined = keep the file's own (umask default when created). */

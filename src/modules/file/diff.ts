@@ -10,7 +10,7 @@ import { unifiedDiff } from '../../text/unified-diff.ts';
 import { TaskError } from '../contract.ts';
 import type { Change } from '../contract.ts';
 import type { DesiredFile } from './desired.ts';
-import type { FileState } from './parse.ts';
+import type { FileMeta, FileState } from './parse.ts';
 
 /** What commands() needs to know about a change (JSON, no content). */
 export type FileChangeData =
@@ -18,7 +18,8 @@ export type FileChangeData =
   | { op: 'chmod'; mode: string }
   | { op: 'chown'; owner: string }
   | { op: 'chgrp'; group: string }
-  | { op: 'remove' };
+  | { op: 'remove' }
+  | { op: 'mkdir' };
 
 function change(summary: string, data: FileChangeData, diff?: string): Change {
   return diff === undefined ? { summary, data } : { summary, data, diff };
@@ -29,27 +30,49 @@ function sameAccount(wanted: string, id: string, name: string): boolean {
   return /^[0-9]+$/.test(wanted) ? wanted === id : wanted === name;
 }
 
-function refuseNonRegular(path: string, actual: FileState): void {
-  if (actual.kind === 'directory' || actual.kind === 'symlink' || actual.kind === 'other') {
-    const what = actual.kind === 'symlink' ? 'a symbolic link' : actual.kind === 'directory' ? 'a directory' : 'not a regular file';
-    throw new TaskError(`${path} is ${what}; zonectl only manages regular files there (manage the real path instead)`);
+function refuseOther(path: string, actual: FileState, wanted: 'regular' | 'directory'): void {
+  if (actual.kind === 'symlink' || actual.kind === 'other' || (actual.kind === 'directory' && wanted === 'regular') || (actual.kind === 'regular' && wanted === 'directory')) {
+    const what = { symlink: 'a symbolic link', other: 'not a regular file or directory', directory: 'a directory', regular: 'a regular file' }[actual.kind];
+    throw new TaskError(`${path} is ${what}; zonectl manages a ${wanted === 'regular' ? 'regular file' : 'directory'} there (manage the real path instead)`);
   }
+}
+
+/** Mode, owner and group lines of an existing file or directory. */
+function attributeChanges(desired: DesiredFile, actual: FileMeta): Change[] {
+  const { path } = desired;
+  const changes: Change[] = [];
+  if (desired.mode !== undefined && desired.mode !== actual.mode) {
+    changes.push(change(`mode of ${path}: ${actual.mode} → ${desired.mode}`, { op: 'chmod', mode: desired.mode }));
+  }
+  if (desired.owner !== undefined && !sameAccount(desired.owner, actual.uid, actual.user)) {
+    changes.push(change(`owner of ${path}: ${actual.user} → ${desired.owner}`, { op: 'chown', owner: desired.owner }));
+  }
+  if (desired.group !== undefined && !sameAccount(desired.group, actual.gid, actual.group)) {
+    changes.push(change(`group of ${path}: ${actual.group} → ${desired.group}`, { op: 'chgrp', group: desired.group }));
+  }
+  return changes;
+}
+
+function attributeList(desired: DesiredFile): string {
+  const attrs = [desired.mode && `mode ${desired.mode}`, desired.owner && `owner ${desired.owner}`, desired.group && `group ${desired.group}`].filter(Boolean);
+  return attrs.length ? ` (${attrs.join(', ')})` : '';
 }
 
 export function diffFile(desired: DesiredFile, actual: FileState): Change[] {
   const { path } = desired;
-  refuseNonRegular(path, actual);
+  if (desired.state === 'directory') {
+    refuseOther(path, actual, 'directory');
+    if (actual.kind === 'missing') return [change(`create directory ${path}${attributeList(desired)}`, { op: 'mkdir' })];
+    return actual.kind === 'directory' ? attributeChanges(desired, actual) : [];
+  }
+  if (desired.state === 'absent' && actual.kind === 'directory') throw new TaskError(`${path} is a directory; zonectl does not remove directories`);
+  refuseOther(path, actual, 'regular');
   if (desired.state === 'absent') {
     return actual.kind === 'regular' ? [change(`remove ${path}`, { op: 'remove' })] : [];
   }
   if (actual.kind === 'missing') {
-    const attrs = [
-      desired.mode && `mode ${desired.mode}`,
-      desired.owner && `owner ${desired.owner}`,
-      desired.group && `group ${desired.group}`,
-    ].filter(Boolean);
     const note = actual.dirExists ? '' : ` (directory ${posix.dirname(path)} does not exist yet)`;
-    const summary = `create ${path}${attrs.length ? ` (${attrs.join(', ')})` : ''}${note}`;
+    const summary = `create ${path}${attributeList(desired)}${note}`;
     const text = desired.content ?? '';
     const diff = text === '' ? undefined : unifiedDiff('', text, { oldName: '/dev/null', newName: path });
     return [change(summary, { op: 'write' }, diff)];
@@ -65,15 +88,7 @@ export function diffFile(desired: DesiredFile, actual: FileState): Change[] {
       changes.push(change(`content of ${path}`, data, unifiedDiff(actual.content, desired.content ?? '', { oldName: path, newName: path })));
     }
   }
-  if (desired.mode !== undefined && desired.mode !== actual.mode) {
-    changes.push(change(`mode of ${path}: ${actual.mode} → ${desired.mode}`, { op: 'chmod', mode: desired.mode }));
-  }
-  if (desired.owner !== undefined && !sameAccount(desired.owner, actual.uid, actual.user)) {
-    changes.push(change(`owner of ${path}: ${actual.user} → ${desired.owner}`, { op: 'chown', owner: desired.owner }));
-  }
-  if (desired.group !== undefined && !sameAccount(desired.group, actual.gid, actual.group)) {
-    changes.push(change(`group of ${path}: ${actual.group} → ${desired.group}`, { op: 'chgrp', group: desired.group }));
-  }
+  changes.push(...attributeChanges(desired, actual));
   return changes;
 }
 

@@ -10,7 +10,7 @@ export const fileDoc: ModuleDoc = {
     'The dry run shows content changes as a unified diff; mode, owner and group changes each on their own line.',
   params: {
     path: 'absolute path of the file',
-    state: 'present (default) or absent (the file is removed)',
+    state: 'present (default), absent (the file is removed) or directory (made with mkdir -p; mode/owner/group managed)',
     content: 'the exact text of the file',
     src: "a file from the role's files/ (or beside the playbook), read at compile time; instead of content",
     mode: "octal like '0644' (quote it; an unquoted 0644 is octal and works, an unquoted 644 is decimal and refused)",

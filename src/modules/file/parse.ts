@@ -3,21 +3,26 @@
  */
 import { TaskError } from '../contract.ts';
 
+/** Mode and owner as stat prints them. */
+export interface FileMeta {
+  /** Four octal digits, e.g. '0644'. */
+  mode: string;
+  uid: string;
+  gid: string;
+  /** Names as stat prints them ('UNKNOWN' when the id has no name). */
+  user: string;
+  group: string;
+}
+
 export type FileState =
   | { kind: 'missing'; dirExists: boolean }
-  | {
+  | (FileMeta & {
       kind: 'regular';
-      /** Four octal digits, e.g. '0644'. */
-      mode: string;
-      uid: string;
-      gid: string;
-      /** Names as stat prints them ('UNKNOWN' when the id has no name). */
-      user: string;
-      group: string;
       /** The text, or null when the bytes are not UTF-8 (a binary file). */
       content: string | null;
-    }
-  | { kind: 'directory' | 'symlink' | 'other' };
+    })
+  | (FileMeta & { kind: 'directory' })
+  | { kind: 'symlink' | 'other' };
 
 export function parseFileProbe(stdout: string, path: string): FileState {
   const lines = stdout.split('\n');
@@ -26,10 +31,10 @@ export function parseFileProbe(stdout: string, path: string): FileState {
   switch (type) {
     case 'missing':
       return { kind: 'missing', dirExists: value('file.dir') === 'yes' };
-    case 'directory':
     case 'symlink':
     case 'other':
       return { kind: type };
+    case 'directory':
     case 'regular':
       break;
     default:
@@ -39,6 +44,9 @@ export function parseFileProbe(stdout: string, path: string): FileState {
   if (!meta || meta.length < 5 || !/^[0-7]{1,4}$/.test(meta[0] ?? '')) {
     throw new TaskError(`cannot read the mode and owner of ${path} (stat failed)`);
   }
+  const [mode, uid, gid, user, group] = meta as [string, string, string, string, string];
+  const attributes: FileMeta = { mode: mode.padStart(4, '0'), uid, gid, user, group };
+  if (type === 'directory') return { kind: 'directory', ...attributes };
   if (lines.includes('file.unreadable')) throw new TaskError(`cannot read ${path}: permission denied (run as root or with become)`);
   const start = lines.indexOf('file.base64');
   const end = lines.indexOf('file.end', start + 1);
@@ -50,6 +58,5 @@ export function parseFileProbe(stdout: string, path: string): FileState {
   } catch {
     content = null;
   }
-  const [mode, uid, gid, user, group] = meta as [string, string, string, string, string];
-  return { kind: 'regular', mode: mode.padStart(4, '0'), uid, gid, user, group, content };
+  return { kind: 'regular', ...attributes, content };
 }

@@ -8,7 +8,7 @@
  * Output lines, all prefixed `file.`:
  *   file.dir yes|no
  *   file.type missing|regular|directory|symlink|other
- *   file.meta <octal mode> <uid> <gid> <user> <group>   (regular only)
+ *   file.meta <octal mode> <uid> <gid> <user> <group>   (regular, directory)
  *   file.base64 / <base64 lines> / file.end            (regular, readable)
  *   file.unreadable                                    (regular, not readable)
  */
@@ -21,7 +21,7 @@ export function fileProbe(path: string): string {
   return [
     `if [ -d ${dir} ]; then echo 'file.dir yes'; else echo 'file.dir no'; fi`,
     `if [ -L ${p} ]; then echo 'file.type symlink'`,
-    `elif [ -d ${p} ]; then echo 'file.type directory'`,
+    `elif [ -d ${p} ]; then echo 'file.type directory'; stat -c 'file.meta %a %u %g %U %G' ${p}`,
     `elif [ -f ${p} ]; then`,
     `  echo 'file.type regular'`,
     `  stat -c 'file.meta %a %u %g %U %G' ${p}`,

@@ -78,7 +78,7 @@ export const fileAttributes = {
 export const fileParams = strictObject(
     {
       path: absolutePath,
-      state: z.enum(['present', 'absent'], { errorMap: () => ({ message: 'state must be present or absent' }) }).default('present'),
+      state: z.enum(['present', 'absent', 'directory'], { errorMap: () => ({ message: 'state must be present, absent or directory' }) }).default('present'),
       content: fileContent.optional(),
       src: sourceName.optional(),
       ...fileAttributes,
@@ -89,13 +89,13 @@ export const fileParams = strictObject(
     if (p.content !== undefined && p.src !== undefined) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['src'], message: 'give content or src, not both' });
     }
-    if (p.state === 'absent') {
-      for (const key of ['content', 'src', 'mode', 'owner', 'group', 'validate'] as const) {
-        if (p[key] !== undefined) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `${key} cannot be used with state: absent` });
-        }
+    const notWith = { absent: ['content', 'src', 'mode', 'owner', 'group', 'validate'], directory: ['content', 'src', 'validate'], present: [] }[p.state];
+    for (const key of notWith as ('content' | 'src' | 'mode' | 'owner' | 'group' | 'validate')[]) {
+      if (p[key] !== undefined) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `${key} cannot be used with state: ${p.state}` });
       }
     }
+    if (p.state === 'directory' && p.backup) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['backup'], message: 'backup cannot be used with state: directory' });
   });
 
 export type FileParams = z.output<typeof fileParams>;
