@@ -10,7 +10,7 @@
  * zonectl name wins.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { ErrorCollector, SourceLocation } from '../errors/index.ts';
+import { isUserError, UserErrors, type ErrorCollector, type SourceLocation } from '../errors/index.ts';
 import type { ConnectionSettings } from '../plan/types.ts';
 import { formatJumpHost, parseJumpHost } from '../transport/jump.ts';
 import { describeType } from './describe.ts';
@@ -82,7 +82,15 @@ export function resolveConnection(input: ConnectionInput, localUser: string): { 
     found.sort((a, b) => b.rank - a.rank || a.order - b.order);
     const winner = found[0];
     if (!winner) return undefined;
-    return { ...winner, value: renderValue(input, winner) };
+    try {
+      return { ...winner, value: renderValue(input, winner) };
+    } catch (error) {
+      // An undefined variable in a template is one more located error, not the end of loading.
+      if (!isUserError(error)) throw error;
+      const list = error instanceof UserErrors ? error.errors : [error];
+      for (const e of list) report(input, e.location ?? winner.location, e.message, e.hint);
+      return undefined;
+    }
   };
   const fail = (c: Candidate, message: string, hint?: string): void => report(input, c.location, `host ${host}: ${c.name} ${message}`, hint);
   // Without a renderer (e.g. `zonectl inventory`), a templated value is kept as written, unchecked.

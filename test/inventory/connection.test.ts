@@ -1,7 +1,7 @@
 /** Connection settings from zonectl's names and Ansible's aliases, defaults, validation and templating. */
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SourceLocation } from '../../src/errors/index.ts';
+import { UserError, type SourceLocation } from '../../src/errors/index.ts';
 import { loadInventory } from '../../src/inventory/index.ts';
 import { userErrorLines } from './helpers.ts';
 
@@ -71,6 +71,16 @@ describe('connection settings', () => {
     expect(calls).toEqual([
       { text: '{{ inventory_hostname }}.mgmt.example.net', where: `${FILE}:33:20` },
       { text: '{{ ssh_port }}', where: `${FILE}:34:17` },
+    ]);
+  });
+
+  it('collects an error the renderer raises (an undefined variable) with the other errors', () => {
+    const render = (text: string, _vars: Record<string, unknown>, where: SourceLocation): unknown => {
+      throw new UserError(`undefined variable in ${JSON.stringify(text)}`, where);
+    };
+    expect(userErrorLines(() => loadInventory([FILE], { localUser: 'tester', render }))).toEqual([
+      `${FILE}:33:20: undefined variable in "{{ inventory_hostname }}.mgmt.example.net"`,
+      `${FILE}:34:17: undefined variable in "{{ ssh_port }}"`,
     ]);
   });
 

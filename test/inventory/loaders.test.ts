@@ -144,6 +144,15 @@ describe('files on disk that are not fixtures', () => {
     ]);
   });
 
+  it('warns about an empty inventory file and still loads the others', () => {
+    mkdirSync(join(dir, 'empty'));
+    writeFileSync(join(dir, 'empty', 'a.yml'), '# nothing yet\n');
+    writeFileSync(join(dir, 'empty', 'b.ini'), '[kvm]\nkvm01\n');
+    const inv = load(join(dir, 'empty'));
+    expect(inv.warnings).toEqual([`${join(dir, 'empty', 'a.yml')}:1:1: inventory file is empty`]);
+    expect([...inv.hosts.keys()]).toEqual(['kvm01']);
+  });
+
   it('reads relative -i paths against the given cwd', () => {
     mkdirSync(join(dir, 'rel'));
     writeFileSync(join(dir, 'rel', 'hosts.ini'), '[kvm]\nkvm01\n');
