@@ -66,7 +66,7 @@ type Compiled =
   | { kind: 'runtime'; fn: HandlebarsTemplateDelegate; refs: RootRef[] };
 
 // handlebars is CommonJS: under ESM its API is the default export.
-const Handlebars = ((HandlebarsModule as unknown as { default?: typeof HandlebarsModule }).default ?? HandlebarsModule) as typeof HandlebarsModule;
+const Handlebars = ((HandlebarsModule as unknown as { default?: typeof HandlebarsModule }).default ?? HandlebarsModule);
 const env = Handlebars.create();
 for (const [name, fn] of Object.entries(HELPERS)) {
   // handlebars' own `lookup` stays; ours is for the direct evaluator
@@ -187,7 +187,7 @@ function classify(ast: hbs.AST.Program, text: string, native: boolean): Compiled
   }
   const refs: RootRef[] = [];
   collectRefs(ast, 0, new Set(), refs);
-  return { kind: 'runtime', fn: env.compile(ast as unknown as string, { noEscape: true, strict: true }), refs };
+  return { kind: 'runtime', fn: env.compile(ast, { noEscape: true, strict: true }), refs };
 }
 
 function run(compiled: Compiled, vars: Variables): unknown {
@@ -211,7 +211,9 @@ function toText(value: unknown, at: Node): string {
   if (typeof value === 'object') {
     throw new TemplateError('a mapping cannot be put inside text', { ...position(at), hint: 'use {{ json value }} or pick a field' });
   }
-  return String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  throw new TemplateError(`a ${typeof value} cannot be put inside text`, position(at));
 }
 
 function position(node: Node): { line: number; col: number } {
@@ -238,7 +240,7 @@ function evaluate(node: Expr | Mustache | hbs.AST.SubExpression, vars: Variables
     case 'MustacheStatement':
     case 'SubExpression': {
       const call = node as Mustache;
-      const head = call.path as Expr;
+      const head = call.path;
       const helper = head.type === 'PathExpression' ? helperOf(head as hbs.AST.PathExpression) : undefined;
       if (call.params.length === 0 && (!call.hash || call.hash.pairs.length === 0) && !helper) {
         return evaluate(head, vars, optional);
@@ -298,7 +300,8 @@ function walkPath(parts: readonly string[], vars: Variables, optional: boolean, 
     if (optional) return undefined;
     const name = parts.slice(0, i + 1).join('.');
     const error = undefinedVariable(name, at);
-    if (value === null || typeof value !== 'object') error.hint = `${parts.slice(0, i).join('.')} is ${describe(value)}`;
+    // Strings are not shown: a variable may hold a password.
+    if (value === null || typeof value !== 'object') error.hint = `${parts.slice(0, i).join('.')} is ${typeof value === 'string' ? 'a string' : describe(value)}`;
     throw error;
   }
   return value;

@@ -87,7 +87,7 @@ function compare(node: Extract<WhenNode, { type: 'compare' }>, left: unknown, ri
       if (!bothNumbers && !bothStrings) {
         throw new WhenEvalError(`cannot compare ${describe(left)} ${node.op} ${describe(right)}`, node.offset, 'both sides must be numbers or both strings');
       }
-      const [a, b] = [left as number | string, right as number | string];
+      const [a, b] = [left, right];
       if (node.op === '<') return a < b;
       if (node.op === '>') return a > b;
       if (node.op === '<=') return a <= b;
