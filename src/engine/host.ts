@@ -11,7 +11,7 @@ import { isUserError } from '../errors/index.ts';
 import type { HostConnection } from '../transport/types.ts';
 import { fingerprintOutputs } from './fingerprint.ts';
 import { notifiedHandlers, unknownNotifications } from './handlers.ts';
-import { redactChange, tail } from './redact.ts';
+import { oneLine, redactChange, tail } from './redact.ts';
 import { buildApplyScript, buildProbeScript, LOCK_BUSY_EXIT, newMarker, parseFrames } from './script.ts';
 import type { EngineOptions, HostOutcome, PlayRecord, ReportedChange, SavedPlay, TaskOutcome } from './types.ts';
 
@@ -52,7 +52,7 @@ function messageOf(error: unknown, module: string): string {
 
 function fail(unit: Unit, message: string): void {
   unit.outcome.status = 'failed';
-  unit.outcome.error = message;
+  unit.outcome.error = oneLine(message);
 }
 
 export async function runPlayOnHost(session: HostSession, play: CompiledPlay, options: EngineOptions): Promise<void> {

@@ -28,3 +28,8 @@ export function tail(text: string, lines = 3): string {
   const kept = text.trim().split('\n').filter((l) => l.trim() !== '');
   return kept.slice(-lines).join(' | ');
 }
+
+/** Host and task errors print as one line: a module's multi-line message is joined with ` | `. */
+export function oneLine(text: string): string {
+  return text.trim().replace(/\s*\n\s*/g, ' | ');
+}

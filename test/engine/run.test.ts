@@ -184,6 +184,7 @@ describe('failures', () => {
     expect(exitCodeOf(apply)).toBe(1);
     expect(apply.hosts[0]?.status).toBe('failed');
     expect(apply.hosts[0]?.error).toMatch(/^task "test_missing \d+" \(site\.yml:\d+\): sysctl net\.core\.zonectl_no_such_key does not exist/);
+    expect(apply.hosts[0]?.error).toMatch(/does not exist on this host \| \(cat: /); // the module's two lines, as one
     expect(apply.hosts[0]?.execCount).toBe(1);
     expect(existsSync(join(roots.kvm01 as string, 'x'))).toBe(false);
     expect(apply.hosts[1]?.status).toBe('changed');

@@ -126,7 +126,7 @@ export const testMissing = defineModule<{ key: string }, never>({
   schema: z.object({ key: z.string() }),
   probe: (p) => `cat /proc/sys/${p.key.replace(/\./g, '/')}`,
   parse: (o, p) => {
-    throw new TaskError(`sysctl ${p.key} does not exist on this host (${o.stderr.trim()})`);
+    throw new TaskError(`sysctl ${p.key} does not exist on this host\n(${o.stderr.trim()})`);
   },
   diff: () => [],
   commands: () => 'true',
