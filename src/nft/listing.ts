@@ -74,13 +74,14 @@ export function parseListing(text: string): NftListing {
   return listing;
 }
 
-/** How many chains and rules a listing holds, e.g. `3 chains, 12 rules`. */
+/** How many chains and rules a listing holds, and its other objects, e.g. `3 chains, 12 rules, 1 set`. */
 export function describeListing(listing: NftListing): string {
   const chains = listing.objects.filter((o) => o.kind === 'chain');
   const rules = chains.reduce((n, c) => n + c.lines.length, 0);
-  const others = listing.objects.length - chains.length;
   const parts = [plural(chains.length, 'chain'), plural(rules, 'rule')];
-  if (others > 0) parts.push(plural(others, 'other object'));
+  const others = new Map<string, number>();
+  for (const o of listing.objects) if (o.kind !== 'chain') others.set(o.kind, (others.get(o.kind) ?? 0) + 1);
+  for (const [kind, n] of others) parts.push(plural(n, kind));
   return parts.join(', ');
 }
 
@@ -99,6 +100,15 @@ function missingFrom(a: readonly string[], b: readonly string[]): string[] {
     else out.push(line);
   }
   return out;
+}
+
+const POLICY = /\s*policy (\S+);/;
+
+/** `policy accept → drop` when only the policy differs, else both base chain specs. */
+function describeHeaderChange(have: string, want: string): string {
+  const policy = (h: string): string => POLICY.exec(h)?.[1] ?? 'accept';
+  if (have !== '' && want !== '' && have.replace(POLICY, '') === want.replace(POLICY, '')) return `policy ${policy(have)} → ${policy(want)}`;
+  return `${have === '' ? 'regular chain' : `"${have}"`} → ${want === '' ? 'regular chain' : `"${want}"`}`;
 }
 
 function sameOrder(a: readonly string[], b: readonly string[]): boolean {
@@ -127,7 +137,7 @@ export function describeDifferences(actual: NftListing, desired: NftListing): st
       continue;
     }
     const parts: string[] = [];
-    if (have.header !== want.header) parts.push(`${have.header || 'regular chain'} → ${want.header || 'regular chain'}`);
+    if (have.header !== want.header) parts.push(describeHeaderChange(have.header, want.header));
     const added = missingFrom(want.lines, have.lines).length;
     const removed = missingFrom(have.lines, want.lines).length;
     if (added > 0) parts.push(`${plural(added, 'rule')} added`);

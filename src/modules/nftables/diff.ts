@@ -100,11 +100,12 @@ export function diffNftables(p: NftablesParams, actual: NftablesState): Change[]
   const live = actual.live;
   if (live !== null && live.status !== 0) throw new TaskError(`cannot list table ${id}: ${live.text.trim()}`);
 
+  const liveText = live === null ? null : `${live.text.replace(/\n*$/, '')}\n`;
   if (p.state === 'absent') {
     const changes: Change[] = [];
-    if (live !== null) {
-      const have = readListing(live.text, `table ${id}`);
-      changes.push(change(`delete table ${id} (${describeListing(have)})`, { op: 'delete' }, unifiedDiff(live.text, '', { oldName: `table ${id}`, newName: '/dev/null' })));
+    if (liveText !== null) {
+      const have = readListing(liveText, `table ${id}`);
+      changes.push(change(`delete table ${id} (${describeListing(have)})`, { op: 'delete' }, unifiedDiff(liveText, '', { oldName: `table ${id}`, newName: '/dev/null' })));
     }
     const file = actual.persisted;
     if (file?.kind === 'regular') changes.push(change(`remove ${persistPath(p)}`, { op: 'unpersist' }));
@@ -116,11 +117,10 @@ export function diffNftables(p: NftablesParams, actual: NftablesState): Change[]
   const want = readListing(canonical, `the desired table ${id}`);
   const changes: Change[] = [];
   let tableDiffShown = false;
-  if (live === null) {
+  if (liveText === null) {
     changes.push(change(`create table ${id} (${describeListing(want)})`, { op: 'replace' }, unifiedDiff('', canonical, { oldName: '/dev/null', newName: `table ${id}` })));
     tableDiffShown = true;
   } else {
-    const liveText = `${live.text.replace(/\n*$/, '')}\n`;
     if (liveText !== canonical) {
       const have = readListing(liveText, `table ${id}`);
       const what = describeDifferences(have, want);
