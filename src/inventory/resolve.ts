@@ -163,6 +163,13 @@ function checkCycles(builder: InventoryBuilder, errors: ErrorCollector): boolean
     state.set(name, 'done');
   };
   for (const name of builder.groups.keys()) if (!state.has(name)) visit(name);
+  // `all` is every group's ancestor; as a child it would make a cycle with any group.
+  for (const group of builder.groups.values()) {
+    if (group.name !== ALL && group.childLinks.has(ALL)) {
+      errors.add(`group ${ALL} cannot be a child of ${group.name}`, group.childLinks.get(ALL), 'all is the top of every inventory');
+      ok = false;
+    }
+  }
   return ok;
 }
 

@@ -38,6 +38,10 @@ describe('inventory errors', () => {
     expect(errorsOf(`${E}/cycle.ini`)).toEqual([`${E}/cycle.ini:8:1: groups form a cycle: a → b → a (a group cannot be its own child or descendant)`]);
   });
 
+  it('all as a child group', () => {
+    expect(errorsOf(`${E}/all-child.yml`)).toEqual([`${E}/all-child.yml:5:5: group all cannot be a child of kvm (all is the top of every inventory)`]);
+  });
+
   it('INI: every kind of bad line, in line order', () => {
     expect(errorsOf(`${E}/bad.ini`)).toEqual([
       `${E}/bad.ini:2:30: expected key=value after the host name, got "oops" (quote values with spaces: key="a b")`,
