@@ -39,7 +39,7 @@ describe('file schema', () => {
     expect(messages({ path: '/etc/x', state: 'gone' })).toEqual(['state: state must be present, absent or directory']);
     expect(messages({ path: '/etc/x', state: 'directory', content: 'a' })).toEqual(['content: content cannot be used with state: directory']);
     expect(messages({ path: '/etc/x', conten: 'a' })).toEqual([
-      ': unknown parameter conten (allowed: path, state, content, src, mode, owner, group, backup, validate)',
+      ': unknown parameter conten (allowed: path, state, content, src, mode, owner, group, backup, validate, diff)',
     ]);
   });
   it('accepts its own output again', () => {
@@ -67,7 +67,7 @@ describe('file prepare', () => {
   it('file reads src from files/ into content, once, at compile time', () => {
     const p = file.schema.parse({ path: '/etc/x', src: 'x.conf' });
     const prepared = file.prepare?.(p, ctx({ 'files/x.conf': 'from files\n' }));
-    expect(prepared).toEqual({ path: '/etc/x', state: 'present', backup: false, content: 'from files\n' });
+    expect(prepared).toEqual({ path: '/etc/x', state: 'present', backup: false, diff: true, content: 'from files\n' });
     expect(file.schema.parse(prepared)).toEqual(prepared);
   });
   it('template renders src from templates/ into content', () => {
@@ -103,6 +103,14 @@ describe('file from recorded probes', () => {
     );
     // Change.data never carries the content (it may be secret and it goes into plan files).
     expect(JSON.stringify(changes.map((c) => c.data))).not.toContain('b=2');
+  });
+
+  it('diff: false reports the change without showing the content', () => {
+    const f = loadFixture<FileParams>('file', 'crlf-no-newline-0640');
+    f.params = { ...f.params, diff: false };
+    const changes = diffOf(f);
+    expect(summaries(changes)[0]).toBe(`content of ${f.params.path} (diff not shown)`);
+    expect(changes[0]?.diff).toBeUndefined();
   });
 
   it('an empty file with empty content is in sync', () => {

@@ -71,6 +71,13 @@ describe('properties from a recorded agent.properties', () => {
     expect(summaries(changes)).toEqual(['guest.network.device: duplicate line 10 has cloudbr0 → cloudbr1']);
   });
 
+  it('values of keys that look like passwords are not printed', () => {
+    const f = loadFixture<PropertiesParams>('properties', 'agent');
+    f.params = properties.schema.parse({ path: f.params.path, set: { 'keystore.passphrase': 'n3wPass' }, remove: ['keystore.passphrase.old'] });
+    const changes = diffOf(f);
+    expect(summaries(changes)).toEqual(['keystore.passphrase: <hidden> → <hidden>']);
+  });
+
   it('CRLF file without a final newline', () => {
     const f = loadFixture<PropertiesParams>('properties', 'agent-crlf');
     const state = properties.parse(f.output, f.params, CTX) as KeyFileState;

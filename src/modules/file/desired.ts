@@ -14,4 +14,6 @@ export interface DesiredFile {
   group?: string | undefined;
   backup?: boolean | undefined;
   validate?: string | undefined;
+  /** false: content changes are reported without a unified diff. */
+  diff?: boolean | undefined;
 }

@@ -74,7 +74,7 @@ export function diffFile(desired: DesiredFile, actual: FileState): Change[] {
     const note = actual.dirExists ? '' : ` (directory ${posix.dirname(path)} does not exist yet)`;
     const summary = `create ${path}${attributeList(desired)}${note}`;
     const text = desired.content ?? '';
-    const diff = text === '' ? undefined : unifiedDiff('', text, { oldName: '/dev/null', newName: path });
+    const diff = text === '' || desired.diff === false ? undefined : unifiedDiff('', text, { oldName: '/dev/null', newName: path });
     return [change(summary, { op: 'write' }, diff)];
   }
   if (actual.kind !== 'regular') return [];
@@ -84,6 +84,8 @@ export function diffFile(desired: DesiredFile, actual: FileState): Change[] {
     const data: FileChangeData = { op: 'write' };
     if (actual.content === null) {
       changes.push(change(`content of ${path}: binary file replaced by text`, data));
+    } else if (desired.diff === false) {
+      changes.push(change(`content of ${path} (diff not shown)`, data));
     } else {
       changes.push(change(`content of ${path}`, data, unifiedDiff(actual.content, desired.content ?? '', { oldName: path, newName: path })));
     }

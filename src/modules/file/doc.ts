@@ -17,6 +17,7 @@ export const fileDoc: ModuleDoc = {
     owner: 'user name or numeric uid',
     group: 'group name or numeric gid',
     backup: 'keep the replaced file as PATH.YYYYmmddTHHMMSSZ~ (UTC time of the apply on the host) (default false)',
+    diff: 'false: report a content change without the unified diff (for files holding secrets zonectl does not know about) (default true)',
     validate: 'shell command run on the new file before it replaces the old one; %s is its path, e.g. "visudo -cf %s"; failure leaves the old file untouched',
   },
   examples: `- name: motd

@@ -22,6 +22,7 @@ function desiredOf(p: FileParams): DesiredFile {
     group: p.group,
     backup: p.backup,
     validate: p.validate,
+    diff: p.diff,
   };
 }
 

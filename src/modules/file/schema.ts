@@ -73,6 +73,8 @@ export const fileAttributes = {
   /** Keep the replaced file as `<path>.<UTC timestamp>~` (see docs/modules/file.md). */
   backup: z.boolean({ invalid_type_error: 'backup must be true or false' }).default(false),
   validate: validateCommand.optional(),
+  /** false: the dry run says the content changes but shows no diff (files holding secrets zonectl does not know). */
+  diff: z.boolean({ invalid_type_error: 'diff must be true or false' }).default(true),
 };
 
 export const fileParams = strictObject(
@@ -90,6 +92,7 @@ export const fileParams = strictObject(
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['src'], message: 'give content or src, not both' });
     }
     const notWith = { absent: ['content', 'src', 'mode', 'owner', 'group', 'validate'], directory: ['content', 'src', 'validate'], present: [] }[p.state];
+    if (p.state !== 'present' && p.diff === false) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['diff'], message: `diff cannot be used with state: ${p.state}` });
     for (const key of notWith as ('content' | 'src' | 'mode' | 'owner' | 'group' | 'validate')[]) {
       if (p[key] !== undefined) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `${key} cannot be used with state: ${p.state}` });

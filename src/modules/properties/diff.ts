@@ -12,15 +12,22 @@ import type { KeyFileState } from './state.ts';
 
 export type PropertiesChangeData = { op: 'edit'; key: string } | { op: 'create' } | { op: 'attributes'; file: unknown };
 
+/**
+ * Keys whose values are not printed: an old password in the file is not a
+ * secret zonectl knows, so the engine could not redact it.
+ */
+const SENSITIVE = /pass(word|phrase|wd)?|secret|token|credential/i;
+
 /** The change line of one managed key, or null when it is in sync. */
 export function keyChangeSummary(key: string, wanted: string, lines: readonly KeyLine[]): string | null {
+  const show = (value: string): string => (SENSITIVE.test(key) ? '<hidden>' : value);
   const found = lines.filter((l) => l.key === key);
-  if (found.length === 0) return `${key}: (not set) → ${wanted}`;
+  if (found.length === 0) return `${key}: (not set) → ${show(wanted)}`;
   const last = found[found.length - 1] as KeyLine;
-  if (last.value !== wanted) return `${key}: ${last.value} → ${wanted}`;
+  if (last.value !== wanted) return `${key}: ${show(last.value)} → ${show(wanted)}`;
   const stale = found.find((l) => l.value !== wanted);
   // The effective (last) value is right, but an earlier duplicate line says otherwise.
-  if (stale) return `${key}: duplicate line ${stale.line + 1} has ${stale.value} → ${wanted}`;
+  if (stale) return `${key}: duplicate line ${stale.line + 1} has ${show(stale.value)} → ${show(wanted)}`;
   return null;
 }
 
@@ -37,7 +44,8 @@ export function diffProperties(desired: PropertiesParams, actual: KeyFileState):
   }
   for (const key of desired.remove) {
     const found = actual.lines.filter((l) => l.key === key);
-    if (found.length > 0) changes.push({ summary: `${key}: ${found[found.length - 1]?.value ?? ''} → (removed)`, data: { op: 'edit', key } });
+    const last = found[found.length - 1];
+    if (last) changes.push({ summary: `${key}: ${SENSITIVE.test(key) ? '<hidden>' : last.value} → (removed)`, data: { op: 'edit', key } });
   }
   if (actual.file.kind === 'regular') {
     // Mode, owner and group: exactly the file module's lines.

@@ -13,6 +13,7 @@ export const templateDoc: ModuleDoc = {
     group: 'group name or numeric gid',
     backup: 'keep the replaced file as DEST.YYYYmmddTHHMMSSZ~ (default false)',
     validate: 'shell command run on the new file before it replaces the old one; %s is its path',
+    diff: 'false: report a content change without the unified diff (default true)',
   },
   examples: `- name: frr daemons
   template:

@@ -25,6 +25,7 @@ function desiredOf(p: TemplateParams): DesiredFile {
     group: p.group,
     backup: p.backup,
     validate: p.validate,
+    diff: p.diff,
   };
 }
 
