@@ -68,102 +68,110 @@ interface Candidate {
   order: number;
 }
 
+/** The winning candidate for a field, rendered; undefined when unset or its template failed (reported). */
+function pick(input: ConnectionInput, field: keyof typeof NAMES, extra: Candidate[] = []): Candidate | undefined {
+  const found: Candidate[] = [...extra];
+  NAMES[field].forEach((name, order) => {
+    const v = input.vars.get(name);
+    if (v) found.push({ name, value: v.value, location: v.location, rank: v.rank, order });
+  });
+  // Highest rank wins; at equal rank, the zonectl name (listed first) wins.
+  found.sort((a, b) => b.rank - a.rank || a.order - b.order);
+  const winner = found[0];
+  if (!winner) return undefined;
+  try {
+    return { ...winner, value: renderValue(input, winner) };
+  } catch (error) {
+    // An undefined variable in a template is one more located error, not the end of loading.
+    if (!isUserError(error)) throw error;
+    const list = error instanceof UserErrors ? error.errors : [error];
+    for (const e of list) report(input, e.location ?? winner.location, e.message, e.hint);
+    return undefined;
+  }
+}
+
+function fail(input: ConnectionInput, c: Candidate, message: string, hint?: string): void {
+  report(input, c.location, `host ${input.host}: ${c.name} ${message}`, hint);
+}
+
+/** Without a renderer (e.g. `zonectl inventory`), a templated value is kept as written, unchecked. */
+function keptTemplate(input: ConnectionInput, value: unknown): boolean {
+  return input.render === undefined && typeof value === 'string' && value.includes('{{');
+}
+
+// Module-level helpers rather than closures: resolveConnection runs once per host.
 export function resolveConnection(input: ConnectionInput, localUser: string): { connection: ConnectionSettings; platform: string } {
   const { host } = input;
   const sshArgs = readSshArgs(input);
 
-  const pick = (field: keyof typeof NAMES, extra: Candidate[] = []): Candidate | undefined => {
-    const found: Candidate[] = [...extra];
-    NAMES[field].forEach((name, order) => {
-      const v = input.vars.get(name);
-      if (v) found.push({ name, value: v.value, location: v.location, rank: v.rank, order });
-    });
-    // Highest rank wins; at equal rank, the zonectl name (listed first) wins.
-    found.sort((a, b) => b.rank - a.rank || a.order - b.order);
-    const winner = found[0];
-    if (!winner) return undefined;
-    try {
-      return { ...winner, value: renderValue(input, winner) };
-    } catch (error) {
-      // An undefined variable in a template is one more located error, not the end of loading.
-      if (!isUserError(error)) throw error;
-      const list = error instanceof UserErrors ? error.errors : [error];
-      for (const e of list) report(input, e.location ?? winner.location, e.message, e.hint);
-      return undefined;
-    }
-  };
-  const fail = (c: Candidate, message: string, hint?: string): void => report(input, c.location, `host ${host}: ${c.name} ${message}`, hint);
-  // Without a renderer (e.g. `zonectl inventory`), a templated value is kept as written, unchecked.
-  const templated = (value: unknown): boolean => input.render === undefined && typeof value === 'string' && value.includes('{{');
-
   const connection: ConnectionSettings = { address: host, port: 22, user: localUser, identity_file: null, known_hosts: null, jump: [], become: false };
 
-  const address = pick('address');
-  if (address && templated(address.value)) connection.address = address.value as string;
+  const address = pick(input, 'address');
+  if (address && keptTemplate(input, address.value)) connection.address = address.value as string;
   else if (address) {
     if (typeof address.value === 'string' && address.value.trim() !== '' && !/\s/.test(address.value.trim())) connection.address = address.value.trim();
-    else fail(address, `must be a host name or IP address, not ${describe(address.value)}`);
+    else fail(input, address, `must be a host name or IP address, not ${describe(address.value)}`);
   }
 
-  const port = pick('port');
+  const port = pick(input, 'port');
   if (port) {
     const n = typeof port.value === 'string' && /^\d+$/.test(port.value.trim()) ? Number(port.value) : port.value;
-    if (templated(port.value)) connection.port = port.value as number; // kept as text until compile renders it
+    if (keptTemplate(input, port.value)) connection.port = port.value as number; // kept as text until compile renders it
     else if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535) connection.port = n;
-    else fail(port, `must be a whole number from 1 to 65535, not ${describe(port.value)}`);
+    else fail(input, port, `must be a whole number from 1 to 65535, not ${describe(port.value)}`);
   }
 
-  const user = pick('user');
-  if (user && templated(user.value)) connection.user = user.value as string;
+  const user = pick(input, 'user');
+  if (user && keptTemplate(input, user.value)) connection.user = user.value as string;
   else if (user) {
     if (typeof user.value === 'string' && user.value.trim() !== '') connection.user = user.value.trim();
-    else fail(user, `must be a user name, not ${describe(user.value)}`);
+    else fail(input, user, `must be a user name, not ${describe(user.value)}`);
   }
 
   for (const field of ['identity_file', 'known_hosts'] as const) {
     const extra = field === 'known_hosts' ? sshArgs.knownHosts : [];
-    const c = pick(field, extra);
+    const c = pick(input, field, extra);
     if (!c || c.value === null) continue;
-    if (typeof c.value === 'string' && c.value.trim() !== '') connection[field] = templated(c.value) ? c.value : resolvePath(c.value.trim(), c.location, input.cwd);
-    else fail(c, `must be a file path, not ${describe(c.value)}`);
+    if (typeof c.value === 'string' && c.value.trim() !== '') connection[field] = keptTemplate(input, c.value) ? c.value : resolvePath(c.value.trim(), c.location, input.cwd);
+    else fail(input, c, `must be a file path, not ${describe(c.value)}`);
   }
 
-  const jump = pick('jump', sshArgs.jump);
+  const jump = pick(input, 'jump', sshArgs.jump);
   if (jump && jump.value !== null && jump.value !== '') {
     const list = typeof jump.value === 'string' ? jump.value.split(',').map((s) => s.trim()).filter(Boolean) : jump.value;
     if (!Array.isArray(list) || list.some((j) => typeof j !== 'string')) {
-      fail(jump, `must be user@host:port or a list of them, not ${describe(jump.value)}`);
+      fail(input, jump, `must be user@host:port or a list of them, not ${describe(jump.value)}`);
     } else {
       for (const spec of list as string[]) {
-        if (templated(spec)) {
+        if (keptTemplate(input, spec)) {
           connection.jump.push(spec);
           continue;
         }
         try {
           connection.jump.push(formatJumpHost(parseJumpHost(spec)));
         } catch {
-          fail(jump, `has an invalid jump host ${JSON.stringify(spec)}`, 'user@host:port; user and port are optional, IPv6 as [addr]:port');
+          fail(input, jump, `has an invalid jump host ${JSON.stringify(spec)}`, 'user@host:port; user and port are optional, IPv6 as [addr]:port');
         }
       }
     }
   }
 
-  const become = pick('become');
+  const become = pick(input, 'become');
   if (become) {
     const v = become.value;
     const text = typeof v === 'string' ? v.trim().toLowerCase() : typeof v === 'number' ? String(v) : undefined;
     if (typeof v === 'boolean') connection.become = v;
-    else if (templated(v)) connection.become = v as boolean; // kept as text until compile renders it
+    else if (keptTemplate(input, v)) connection.become = v as boolean; // kept as text until compile renders it
     else if (text !== undefined && TRUE.has(text)) connection.become = true;
     else if (text !== undefined && FALSE.has(text)) connection.become = false;
-    else fail(become, `must be true or false, not ${describe(v)}`, 'yes/no/true/false');
+    else fail(input, become, `must be true or false, not ${describe(v)}`, 'yes/no/true/false');
   }
 
   let platform = 'linux';
-  const p = pick('platform');
+  const p = pick(input, 'platform');
   if (p) {
-    if (typeof p.value === 'string' && (PLATFORM.test(p.value) || templated(p.value))) platform = p.value;
-    else fail(p, `must be a platform name such as linux, not ${describe(p.value)}`, 'lower-case letters, digits and _, starting with a letter');
+    if (typeof p.value === 'string' && (PLATFORM.test(p.value) || keptTemplate(input, p.value))) platform = p.value;
+    else fail(input, p, `must be a platform name such as linux, not ${describe(p.value)}`, 'lower-case letters, digits and _, starting with a letter');
   }
   return { connection, platform };
 }

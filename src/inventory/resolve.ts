@@ -77,21 +77,18 @@ export function resolveInventory(builder: InventoryBuilder, sources: InventorySo
     const sorted = [...memberOf].sort(groupOrder);
     const others = sorted.filter((g) => g !== ALL);
 
+    // Each layer gets the next rank: a later layer wins.
     const merged = new Map<string, MergedVar>();
     let rank = 0;
-    const apply = (vars: ReadonlyMap<string, WrittenVar>, level: string): void => {
-      rank++;
-      for (const [key, w] of vars) merged.set(key, { value: w.value, location: w.location, level, rank });
-    };
-    apply(builder.groups.get(ALL)?.vars ?? new Map(), `group ${ALL}`);
-    for (const g of others) apply(builder.groups.get(g)?.vars ?? new Map(), `group ${g}`);
-    for (const file of varsFiles.groups.get(ALL) ?? []) apply(file.vars, file.label);
+    rank = applyLayer(merged, builder.groups.get(ALL)?.vars, `group ${ALL}`, rank);
+    for (const g of others) rank = applyLayer(merged, builder.groups.get(g)?.vars, `group ${g}`, rank);
+    for (const file of varsFiles.groups.get(ALL) ?? []) rank = applyLayer(merged, file.vars, file.label, rank);
     // Source by source (outer), group by group (inner), as Ansible combines vars plugin results.
     for (const perSource of varsFiles.groupsBySource) {
-      for (const g of others) for (const file of perSource.get(g) ?? []) apply(file.vars, file.label);
+      for (const g of others) for (const file of perSource.get(g) ?? []) rank = applyLayer(merged, file.vars, file.label, rank);
     }
-    apply(h.vars, `host ${h.name}`);
-    for (const file of varsFiles.hosts.get(h.name) ?? []) apply(file.vars, file.label);
+    rank = applyLayer(merged, h.vars, `host ${h.name}`, rank);
+    for (const file of varsFiles.hosts.get(h.name) ?? []) rank = applyLayer(merged, file.vars, file.label, rank);
 
     const vars: Record<string, unknown> = {};
     const origins: Record<string, VarOrigin> = {};
@@ -117,6 +114,13 @@ export function resolveInventory(builder: InventoryBuilder, sources: InventorySo
     for (const g of sorted) groups.get(g)?.hosts.push(h.name);
   }
   return { hosts, groups };
+}
+
+/** Lays one layer of variables over the merged ones; returns the layer's rank. */
+function applyLayer(merged: Map<string, MergedVar>, vars: ReadonlyMap<string, WrittenVar> | undefined, level: string, previousRank: number): number {
+  const rank = previousRank + 1;
+  if (vars) for (const [key, w] of vars) merged.set(key, { value: w.value, location: w.location, level, rank });
+  return rank;
 }
 
 /** A group with no parent goes under `all`; a host in no group but `all` goes in `ungrouped`. */
