@@ -68,6 +68,12 @@ export async function benchCompile(hosts = 2000, tasks = 40, options: Partial<Co
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const hosts = Number(process.argv[2] ?? 2000);
   const tasks = Number(process.argv[3] ?? 40);
+  const cpu = process.cpuUsage();
   const { seconds, peakRssMb } = await benchCompile(hosts, tasks);
-  process.stdout.write(`compile: ${hosts} hosts x ${tasks} tasks in ${seconds.toFixed(2)} s, peak RSS ${peakRssMb.toFixed(0)} MB (target < 2 s, < 500 MB)\n`);
+  // CPU time too: on a shared machine the wall clock mostly measures the other processes.
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  process.stdout.write(
+    `compile: ${hosts} hosts x ${tasks} tasks in ${seconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} s CPU), peak RSS ${peakRssMb.toFixed(0)} MB (target < 2 s, < 500 MB)\n`,
+  );
 }

@@ -125,20 +125,22 @@ export function compilePlan(options: CompileOptions): CompileResult {
         const host = inv.hosts.get(name) as InventoryHost;
         const ctx: HostContext = { host: name, hostvars, groups, sources, errors, inlineSecrets };
         const magic = { ...magicOf(host, groups, hostvars), playbook_dir: play.playbookDir };
-        const scopeFor = (task: TaskDef): Scope => {
-          const role = task.role;
-          const layers: VarLayer[] = [extraLayer];
-          if (task.vars) layers.push(varsLayer(task.vars));
-          if (role?.params) layers.push(varsLayer(role.params));
-          if (role?.role.vars) layers.push(varsLayer(role.role.vars));
-          layers.push(...playLayers, inventoryLayer(host));
-          if (role?.role.defaults) layers.push(varsLayer(role.role.defaults));
-          return new Scope(layers, role ? { ...magic, role_path: role.role.dir, role_name: role.role.name } : magic);
+        const roleMagic = new Map<RoleUse, Record<string, unknown>>();
+        const scopeFor = (plan: TaskPlan): Scope => {
+          const layers = [extraLayer, ...plan.layers.above, ...playLayers, inventoryLayer(host), ...plan.layers.below];
+          const role = plan.task.role;
+          if (!role) return new Scope(layers, magic);
+          let withRole = roleMagic.get(role);
+          if (!withRole) {
+            withRole = { ...magic, role_path: role.role.dir, role_name: role.role.name };
+            roleMagic.set(role, withRole);
+          }
+          return new Scope(layers, withRole);
         };
         const tasks: TaskOutcome = { tasks: [], skipped: [] };
-        for (const plan of taskPlans.tasks) compileTask(plan, scopeFor(plan.task), ctx, tasks);
+        for (const plan of taskPlans.tasks) compileTask(plan, scopeFor(plan), ctx, tasks);
         const handlers: TaskOutcome = { tasks: [], skipped: [] };
-        for (const plan of taskPlans.handlers) compileTask(plan, scopeFor(plan.task), ctx, handlers);
+        for (const plan of taskPlans.handlers) compileTask(plan, scopeFor(plan), ctx, handlers);
         const compiled: CompiledPlay = {
           index: play.index,
           name: play.name,
@@ -239,6 +241,7 @@ function planTasks(play: PlayDef, options: CompileOptions, findModule: (name: st
       tagSkip: isHandler ? undefined : tagSkipReason(tags, options.tags ?? [], options.skipTags ?? []),
       validated: new Map(),
       locator: paramLocator(task),
+      layers: taskLayers(task),
       playbookDir: play.playbookDir,
     };
     if (taskPlan.tagSkip === undefined) taskPlan.staticParams = staticParams(taskPlan, errors, inlineSecrets);
@@ -248,6 +251,18 @@ function planTasks(play: PlayDef, options: CompileOptions, findModule: (name: st
     tasks: [...roleTasks, ...play.tasks].map((t, i) => plan(t, `${number}.${i + 1}`, false)),
     handlers: handlerDefs.map((t, i) => plan(t, `${number}.h${i + 1}`, true)),
   };
+}
+
+/**
+ * The task's own variable layers around the play's and the host's:
+ * above them task vars > role params > role vars; below them role defaults.
+ */
+function taskLayers(task: TaskDef): TaskPlan['layers'] {
+  const above: VarLayer[] = [];
+  if (task.vars) above.push(varsLayer(task.vars));
+  if (task.role?.params) above.push(varsLayer(task.role.params));
+  if (task.role?.role.vars) above.push(varsLayer(task.role.role.vars));
+  return { above, below: task.role?.role.defaults ? [varsLayer(task.role.role.defaults)] : [] };
 }
 
 /** A role used twice in a play contributes its handlers once. */

@@ -16,7 +16,7 @@ import { firstFalse, WhenEvalError } from '../when/index.ts';
 import type { YamlPath } from '../yaml/index.ts';
 import { HostIndependentError, type HostErrors } from './errors.ts';
 import { paramName, protectSecretParams, validateParams, type ParamLocator } from './params.ts';
-import { lazyView, type Scope } from './scope.ts';
+import { lazyView, type Scope, type VarLayer } from './scope.ts';
 
 /** What stays the same for a task across hosts (computed once). */
 export interface TaskPlan {
@@ -33,6 +33,8 @@ export interface TaskPlan {
   /** Schema results by rendered params (JSON): hosts that render the same params share one validation. */
   validated: Map<string, Validated>;
   locator: ParamLocator;
+  /** Variable layers of the task itself: `above` the play's and host's (task vars, role params, role vars), `below` them (role defaults). */
+  layers: { above: VarLayer[]; below: VarLayer[] };
   playbookDir: string;
 }
 

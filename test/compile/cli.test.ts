@@ -55,7 +55,7 @@ describe('zonectl compile', () => {
       '    1.1 motd -- skipped: not selected by --tags sysctl',
       '    1.2 agent properties -- skipped: not selected by --tags sysctl',
     ]);
-    expect(run.stdout).toContain('    1.3 bridge sysctls [sysctl] set={net.bridge.bridge-nf-call-iptables=1, net.core.netdev_max_backlog=7000} persist=true');
+    expect(run.stdout).toContain('    1.3 bridge sysctls [sysctl] set={net.bridge.bridge-nf-call-iptables=1, net.core.netdev_max_backlog=7000} ');
   });
 
   it('--json prints the plan; the same inputs give the same bytes', () => {
