@@ -151,6 +151,37 @@ describe.skipIf(problems.length > 0)('engine end to end in the lab', () => {
     expect(onNode('kvm03', 'cat /etc/zonectl-e2e-agent.properties')).toBe('edited=by hand\n');
   });
 
+  it('a second apply to a node while another holds its lock fails at once with a clear message', async () => {
+    writeFileSync(
+      join(dir, 'slow.yml'),
+      [
+        '- name: slow change',
+        '  hosts: kvm01',
+        '  tasks:',
+        '    - name: hold the lock until released',
+        '      command: "touch /run/h5-held; while [ ! -e /run/h5-release ]; do sleep 0.1; done; rm -f /run/h5-held /run/h5-release"',
+        '',
+      ].join('\n'),
+    );
+    const first = zonectl('apply', ...inv(), 'slow.yml');
+    try {
+      // wait (without timing assumptions) until the first apply is inside its locked script
+      for (let i = 0; i < 600 && onNode('kvm01', 'test -e /run/h5-held && echo held || true') !== 'held\n'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // both nodes need a change, so the second apply must take each node's lock
+      onNode('kvm01', 'sysctl -qw net.ipv4.ip_forward=0');
+      onNode('kvm02', 'sysctl -qw net.ipv4.ip_forward=0');
+      const second = await zonectl('apply', ...inv(), 'site.yml', '--limit', 'kvm01:kvm02');
+      expect(second.code).toBe(1);
+      expect(second.stdout).toMatch(/^kvm01: FAILED: another zonectl apply holds the lock on kvm01; try again when it has finished \(\/run\/zonectl\.lock\)$/m);
+      expect(second.stdout).toMatch(/^kvm02: [12] tasks? changed$/m);
+    } finally {
+      onNode('kvm01', 'touch /run/h5-release');
+    }
+    expect((await first).code).toBe(0);
+  });
+
   it('a changed host key is refused, showing its fingerprint; the others run', async () => {
     const keyDir = mkdtempSync(join(dir, 'key-'));
     spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(keyDir, 'k')]);
