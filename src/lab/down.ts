@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import { UserError } from '../errors/index.ts';
 import { listLinks, listNetns, mountsUnder, sleep, tryRun } from './host.ts';
 import { isLabHostIface, LAB_NAME, LAB_NAME_RULE, labStateDir, mgmtBridge, netnsPrefix } from './names.ts';
+import { withLock } from './lock.ts';
 import { deleteNetns, stopNode } from './node.ts';
 import { readRecord } from './state.ts';
 
@@ -33,9 +34,13 @@ export function resolveLabName(nameOrTopologyFile: string): string {
   return nameOrTopologyFile;
 }
 
-export async function labDown(nameOrTopologyFile: string, options: LabDownOptions = {}): Promise<void> {
-  const log = options.log ?? (() => undefined);
+export function labDown(nameOrTopologyFile: string, options: LabDownOptions = {}): Promise<void> {
   const lab = resolveLabName(nameOrTopologyFile);
+  return withLock(`lab-${lab}`, () => downLocked(lab, options));
+}
+
+async function downLocked(lab: string, options: LabDownOptions): Promise<void> {
+  const log = options.log ?? (() => undefined);
   const record = readRecord(lab);
   const stateDir = labStateDir(lab);
   let removed = 0;

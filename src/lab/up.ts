@@ -5,18 +5,17 @@
  * but "up to date". Things recorded from an earlier up that the topology no
  * longer has are removed.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { UserError } from '../errors/index.ts';
 import { command } from '../shell/quote.ts';
 import { inventoryYaml, knownHostsText } from './inventory.ts';
-import { listLinks, listRoutes, mountsUnder, run, sleep, runMany, snapshotProcesses, tryRun, type HostLink, type RunResult, type HostRoute, type ProcessSnapshot } from './host.ts';
+import { listLinks, listRoutes, mountsUnder, run, runMany, snapshotProcesses, tryRun, type HostLink, type RunResult, type HostRoute, type ProcessSnapshot } from './host.ts';
 import { labFiles, type LabState } from './lab-state.ts';
 import {
   controllerAddress,
   defaultSubnetCandidates,
   ipv4Range,
-  LABS_DIR,
   labStateDir,
   mgmtBridge,
   mgmtHostIface,
@@ -31,6 +30,7 @@ import {
 } from './names.ts';
 import { bootNode, deleteNetns, nodeInit, nodeShellArgv, runInNode, stopNode } from './node.ts';
 import { ensureScript, LINKS_MARKER, NO_MGMT_LINK, sshdConfig, type NodeFile } from './node-script.ts';
+import { withLock } from './lock.ts';
 import { preflight } from './preflight.ts';
 import { sshdAnswers } from './reachable.ts';
 import { emptyRecord, forget, readRecord, remember, writeRecord, type LabRecord, type NodeRecord } from './state.ts';
@@ -50,7 +50,12 @@ export async function labUp(topologyFile: string, options: LabUpOptions = {}): P
   return labUpFromTopology(topology, options);
 }
 
-export async function labUpFromTopology(topology: Topology, options: LabUpOptions = {}): Promise<LabState> {
+/** One `up` or `down` of a lab at a time. */
+export function labUpFromTopology(topology: Topology, options: LabUpOptions = {}): Promise<LabState> {
+  return withLock(`lab-${topology.name}`, () => upLocked(topology, options));
+}
+
+async function upLocked(topology: Topology, options: LabUpOptions): Promise<LabState> {
   const log = options.log ?? (() => undefined);
   await preflight(requiredPackages(topology), options);
   const lab = topology.name;
@@ -64,7 +69,7 @@ export async function labUpFromTopology(topology: Topology, options: LabUpOption
   let record = readRecord(lab);
   // Choosing a free subnet and taking it (the bridge's address makes the route) happen under one
   // machine-wide lock, so two labs coming up at the same time cannot pick the same one.
-  const subnet = await withSubnetLock(async () => {
+  const subnet = await withLock('subnets', async () => {
     const chosen = chooseSubnet(topology, record?.subnet, await listRoutes(), bridge);
     record ??= emptyRecord(lab, topology.file, chosen.cidr);
     record.topologyFile = topology.file;
@@ -241,32 +246,6 @@ export function chooseSubnet(topology: Topology, recorded: string | undefined, r
   return parseSubnet24(free) as Subnet24;
 }
 
-async function withSubnetLock<T>(fn: () => Promise<T>): Promise<T> {
-  const lock = `${LABS_DIR}/.subnet-lock`;
-  mkdirSync(LABS_DIR, { recursive: true, mode: 0o755 });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // A lock older than a minute was left by a killed `lab up`.
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
-      } catch {
-        // gone meanwhile
-      }
-      if (Date.now() > deadline) throw new TaskError(`${lock} is held by another \`lab up\` for over a minute`);
-      await sleep(50);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 /** Nodes keep their index (so address and interface names) across ups; new nodes take free indexes. */
 function assignNodes(record: LabRecord, topology: Topology, subnet: Subnet24): NodeRecord[] {

@@ -118,6 +118,22 @@ labSuite('lab lifecycle (real namespaces, sshd, OVS, FRR)', () => {
     expect((await ok(l, 'sw01', 'hostname')).trim()).toBe('sw01');
     // what a node wrote survives: its files live in the node's overlay
     expect((await ok(l, 'kvm01', 'cat /etc/zonectl-h3-probe')).trim()).toBe('kvm01');
+    // a deleted link is made again, with its MTU
+    await ok(l, 'rtr01', 'ip link delete eth1');
+    expect((await labUp(status?.topologyFile as string)).changes).toEqual(['link kvm01:eth1 - rtr01:eth1 mtu 9000']);
+    expect((await ok(l, 'kvm01', 'cat /sys/class/net/eth1/mtu')).trim()).toBe('9000');
+  });
+
+  it('`zonectl lab ssh` passes the exit code through, `lab status` shows the nodes reachable', async () => {
+    const l = get();
+    const cli = (...args: string[]) => tryRun(['node', '--import', 'tsx', 'src/cli/main.ts', ...args]);
+    const r = await cli('lab', 'ssh', '--lab', l.name, 'sw01', '--', 'sh', '-c', 'hostname; exit 7');
+    expect([r.code, r.stdout]).toEqual([7, 'sw01\n']);
+    const status = await cli('lab', 'status', l.name);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(`lab ${l.name}  subnet `);
+    expect(status.stdout).toContain('3/3 nodes reachable');
+    expect(status.stdout).toContain(`  inventory: ${l.inventoryFile}\n`);
   });
 
   it('down removes every namespace, process, link, mount and file, and only those', async () => {
