@@ -12,6 +12,27 @@ import { isMapping, stringList } from './values.ts';
 export const TASK_KEYWORDS = ['name', 'when', 'loop', 'notify', 'tags', 'vars'] as const;
 export const HANDLER_KEYWORDS = [...TASK_KEYWORDS, 'listen'] as const;
 
+/** Ansible task keywords zonectl does not have, and what to do instead. */
+const ANSIBLE_ONLY: Readonly<Record<string, string>> = {
+  block: 'list the tasks directly; use when: on each',
+  rescue: 'a failed task stops its host; there is no rescue',
+  always: 'a failed task stops its host; there is no always',
+  include_tasks: 'list the tasks directly or put them in a role',
+  import_tasks: 'list the tasks directly or put them in a role',
+  include_role: 'list the role under the play\'s roles:',
+  import_role: 'list the role under the play\'s roles:',
+  with_items: 'use loop:',
+  loop_control: 'the loop variable is always item',
+  register: 'tasks do not return values; compile resolves everything before the run',
+  set_fact: 'set variables with vars: on the play or the task',
+  debug: 'zonectl compile shows every resolved value',
+  changed_when: 'a module reports a change exactly when its probe differs from the desired state',
+  failed_when: 'a task fails when its commands fail',
+  ignore_errors: 'a failed task stops its host',
+  delegate_to: 'write the task in a play for the other host',
+  become: 'set become per host in the inventory',
+};
+
 export interface ModuleNames {
   isModule(name: string): boolean;
   names(): string[];
@@ -57,6 +78,11 @@ function parseTask(doc: YamlDocument, path: YamlPath, raw: unknown, kind: 'task'
   for (const key of unknown) {
     ok = false;
     const at = doc.locateKey([...path, key]);
+    const instead = ANSIBLE_ONLY[key];
+    if (instead !== undefined) {
+      ctx.errors.add(`'${key}' is an Ansible keyword zonectl does not support`, at, instead);
+      continue;
+    }
     const nearKeyword = closest(key, keywords);
     const nearModule = closest(key, ctx.modules.names());
     if (modules.length === 0 && !nearKeyword) {

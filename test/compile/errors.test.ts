@@ -123,4 +123,11 @@ describe('compile errors: one line each, file:line:col, what is wrong (what is a
       'play-shape.yml:8:13: loop must be a list or a template giving one (e.g. loop: "{{ groups.hypervisors }}")',
     ]);
   });
+
+  it('Ansible keywords zonectl does not have say what to do instead', () => {
+    expect(errorsOf('ansible-only.yml')).toEqual([
+      "ansible-only.yml:4:7: 'block' is an Ansible keyword zonectl does not support (list the tasks directly; use when: on each)",
+      "ansible-only.yml:8:7: 'with_items' is an Ansible keyword zonectl does not support (use loop:)",
+    ]);
+  });
 });
