@@ -9,6 +9,7 @@ import { arpingModule } from './arping/index.ts';
 import { bridgeModule } from './bridge/index.ts';
 import { commandModule } from './command/index.ts';
 import { fileModule } from './file/index.ts';
+import { frrModule } from './frr/index.ts';
 import { kernelModuleModule } from './kernel_module/index.ts';
 import { linkModule } from './link/index.ts';
 import { nftablesModule } from './nftables/index.ts';
@@ -31,6 +32,7 @@ const all: ModuleDefinition[] = [
   bridgeModule,
   commandModule,
   fileModule,
+  frrModule,
   kernelModuleModule,
   linkModule,
   nftablesModule,
