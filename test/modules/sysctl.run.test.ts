@@ -85,6 +85,20 @@ describe.runIf(runs)('sysctl in a network namespace', () => {
     expect(read(file)).not.toContain('netdev_max_backlog');
   });
 
+  it('a key of an interface made later in the same run: planned, then set once the interface exists', () => {
+    const p = params({ name: 'net.ipv4.conf.zch6/5.proxy_arp', value: 1, persist: false });
+    const changes = check(sysctl, p, NS);
+    expect(summaries(changes)).toEqual(['net.ipv4.conf.zch6/5.proxy_arp: (interface zch6.5 does not exist yet) → 1']);
+    // Without the interface the apply fails, saying so.
+    const early = applyChanges(sysctl, p, changes, NS);
+    expect(early.exitCode).not.toBe(0);
+    expect(early.stderr).toContain('zonectl: sysctl net.ipv4.conf.zch6/5.proxy_arp does not exist on this host (is there an interface zch6.5?)');
+    // An earlier task of the run (here: by hand) makes it; the planned change then applies.
+    runSh('ip link add zch6.5 type veth peer name zch6p', NS);
+    expect(applyChanges(sysctl, p, changes, NS).exitCode).toBe(0);
+    expect(check(sysctl, p, NS)).toEqual([]);
+  });
+
   it('a value the kernel refuses fails the apply with a message naming it', () => {
     const p = params({ name: 'net.ipv4.ip_forward', value: 'yes' });
     const changes = check(sysctl, p, NS);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TaskError } from '../../src/modules/contract.ts';
-import { canonicalKey, isValidKey, normaliseValue, procPath } from '../../src/modules/sysctl/keys.ts';
+import { canonicalKey, interfaceOf, isValidKey, normaliseValue, procPath } from '../../src/modules/sysctl/keys.ts';
 import type { SysctlParams } from '../../src/modules/sysctl/schema.ts';
 import type { SysctlState } from '../../src/modules/sysctl/state.ts';
 import { CTX, diffOf, loadFixture, moduleNamed, summaries } from './fixture.ts';
@@ -22,6 +22,13 @@ describe('sysctl keys', () => {
     for (const bad of ['net', 'net..ipv4', 'net.ipv4.', '.net.ipv4', 'net.ipv4.*', 'net ipv4', 'net.ipv4.conf.$(reboot).x', "a.b'c", 'net/../etc']) {
       expect(isValidKey(bad), bad).toBe(false);
     }
+  });
+  it('knows which keys belong to an interface', () => {
+    expect(interfaceOf('net.ipv4.conf.eth1/100.proxy_arp')).toBe('eth1.100');
+    expect(interfaceOf('net.ipv6.neigh.cloudbr0.proxy_delay')).toBe('cloudbr0');
+    expect(interfaceOf('net.ipv4.conf.all.proxy_arp')).toBeNull();
+    expect(interfaceOf('net.ipv4.conf.default.rp_filter')).toBeNull();
+    expect(interfaceOf('net.ipv4.ip_forward')).toBeNull();
   });
   it('compares values as the kernel prints them', () => {
     expect(normaliseValue('4096\t131072\t33554432 ')).toBe('4096 131072 33554432');
@@ -142,6 +149,20 @@ describe('sysctl keys provided by a kernel module', () => {
     const f = loadFixture<SysctlParams>('sysctl', 'missing-key-with-module');
     f.output = { ...f.output, stdout: f.output.stdout.replace(/^sysctl\.module unloadable .*$/m, 'sysctl.module loaded') };
     expect(() => diffOf(f)).toThrow(/does not exist on this host .*, although kernel module br_netfilter is loaded/);
+  });
+});
+
+describe('sysctl keys of an interface', () => {
+  it('a key whose interface does not exist yet will be set once it does; a key an existing interface lacks is an error', () => {
+    const f = loadFixture<SysctlParams>('sysctl', 'interface-not-yet');
+    const state = sysctl.parse(f.output, f.params, CTX) as SysctlState;
+    expect(state.runtime['net.ipv4.conf.eth1/1234.proxy_arp']).toEqual({ status: 'missing', interface: 'eth1.1234' });
+    expect(state.runtime['net.ipv4.conf.lo.zc_no_such_key']).toEqual({ status: 'missing' });
+    expect(() => diffOf(f)).toThrow(/sysctl net\.ipv4\.conf\.lo\.zc_no_such_key does not exist on this host/);
+    f.params = sysctl.schema.parse({ name: 'net.ipv4.conf.eth1/1234.proxy_arp', value: 1, persist: false });
+    const changes = diffOf(f);
+    expect(summaries(changes)).toEqual(['net.ipv4.conf.eth1/1234.proxy_arp: (interface eth1.1234 does not exist yet) → 1']);
+    expect(sysctl.commands(changes, f.params, CTX)).toContain("echo 'zonectl: sysctl net.ipv4.conf.eth1/1234.proxy_arp does not exist on this host (is there an interface eth1.1234?)'");
   });
 });
 

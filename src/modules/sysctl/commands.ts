@@ -6,7 +6,7 @@ import { quote } from '../../shell/quote.ts';
 import type { Change } from '../contract.ts';
 import { atomicWriteScript } from '../file/write.ts';
 import { keyLinesEditCommand } from '../properties/key-lines-awk.ts';
-import { procPath } from './keys.ts';
+import { interfaceOf, procPath } from './keys.ts';
 import type { SysctlChangeData } from './diff.ts';
 import type { SysctlParams } from './schema.ts';
 
@@ -17,8 +17,12 @@ export function sysctlCommands(changes: readonly Change[], desired: SysctlParams
   for (const d of data) {
     if (d.op !== 'runtime') continue;
     const value = desired.set[d.key] as string;
-    const message = quote(`zonectl: the kernel refused ${d.key} = ${value}`);
-    out.push(`printf '%s\\n' ${quote(value)} > ${quote(`/proc/sys/${procPath(d.key)}`)} || { echo ${message} >&2; exit 1; }`);
+    const file = quote(`/proc/sys/${procPath(d.key)}`);
+    const iface = interfaceOf(d.key);
+    const missing = quote(`zonectl: sysctl ${d.key} does not exist on this host${iface ? ` (is there an interface ${iface}?)` : ''}`);
+    const refused = quote(`zonectl: the kernel refused ${d.key} = ${value}`);
+    out.push(`[ -f ${file} ] || { echo ${missing} >&2; exit 1; }`);
+    out.push(`printf '%s\\n' ${quote(value)} > ${file} || { echo ${refused} >&2; exit 1; }`);
   }
   // Only the keys that need it; the edit leaves every other line of the file alone.
   const persist = [...new Set(data.filter((d) => d.op === 'persist').map((d) => d.key))];

@@ -21,6 +21,11 @@ export function presentKeys(desired: SysctlParams, actual: SysctlState): string[
     const now = actual.runtime[key];
     if (now?.status === 'missing') {
       if (desired.ignore_missing) continue;
+      // An interface made by an earlier task of this run (a VLAN, a bridge) brings its keys with it.
+      if (now.interface !== undefined) {
+        keys.push(key);
+        continue;
+      }
       const where = `sysctl ${key} does not exist on this host (no /proc/sys/${procPath(key)})`;
       if (desired.module !== undefined && actual.module) {
         if (actual.module.status === 'loadable') {
@@ -54,7 +59,10 @@ function persistedSummary(key: string, wanted: string, lines: readonly KeyLine[]
 export function diffSysctl(desired: SysctlParams, actual: SysctlState): Change[] {
   const changes: Change[] = [];
   const keys = presentKeys(desired, actual);
-  const waiting = keys.filter((k) => actual.runtime[k]?.status === 'missing');
+  const waiting = keys.filter((k) => {
+    const now = actual.runtime[k];
+    return now?.status === 'missing' && now.interface === undefined;
+  });
   if (waiting.length > 0) {
     changes.push({ summary: `load kernel module ${desired.module} (provides ${waiting.join(', ')})`, data: { op: 'module' } satisfies SysctlChangeData });
   }
@@ -64,7 +72,8 @@ export function diffSysctl(desired: SysctlParams, actual: SysctlState): Change[]
     if (now?.status === 'value' && now.value !== wanted) {
       changes.push({ summary: `${key}: ${now.value} → ${wanted}`, data: { op: 'runtime', key } satisfies SysctlChangeData });
     } else if (now?.status === 'missing') {
-      changes.push({ summary: `${key}: (not in the kernel until ${desired.module} is loaded) → ${wanted}`, data: { op: 'runtime', key } satisfies SysctlChangeData });
+      const why = now.interface !== undefined ? `interface ${now.interface} does not exist yet` : `not in the kernel until ${desired.module} is loaded`;
+      changes.push({ summary: `${key}: (${why}) → ${wanted}`, data: { op: 'runtime', key } satisfies SysctlChangeData });
     }
   }
   if (actual.persisted) {

@@ -40,3 +40,15 @@ export function isValidKey(key: string): boolean {
 export function normaliseValue(value: string): string {
   return value.trim().replace(/\s+/g, ' ');
 }
+
+/**
+ * The network interface a per-interface key belongs to
+ * (`net.ipv4.conf.eth1/100.proxy_arp` → `eth1.100`), or null. Such a key
+ * exists only while the interface does.
+ */
+export function interfaceOf(key: string): string | null {
+  const levels = procPath(key).split('/');
+  const [net, family, kind, name] = levels;
+  if (net !== 'net' || (family !== 'ipv4' && family !== 'ipv6') || (kind !== 'conf' && kind !== 'neigh') || levels.length < 5) return null;
+  return name === undefined || name === 'all' || name === 'default' ? null : name;
+}

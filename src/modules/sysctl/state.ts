@@ -4,7 +4,7 @@
  *
  * Probe output lines (besides the file probe's `file.*` lines):
  *   sysctl.value <key> <value with newlines and tabs as spaces>
- *   sysctl.missing <key>
+ *   sysctl.missing <key> [noiface]   (noiface: its interface does not exist either)
  *   sysctl.unreadable <key>
  *   sysctl.module loaded|loadable|unloadable [modprobe's words]   (when `module` is given)
  */
@@ -14,10 +14,14 @@ import { quote } from '../../shell/quote.ts';
 import type { KeyFileState } from '../properties/state.ts';
 import { keyFileProbe, parseKeyFile } from '../properties/state.ts';
 import { sysfsName } from '../kernel_module/schema.ts';
-import { normaliseValue, procPath } from './keys.ts';
+import { interfaceOf, normaliseValue, procPath } from './keys.ts';
 import type { SysctlParams } from './schema.ts';
 
-export type RuntimeValue = { status: 'value'; value: string } | { status: 'missing' } | { status: 'unreadable' };
+export type RuntimeValue =
+  | { status: 'value'; value: string }
+  /** interface: the per-interface key's interface does not exist (yet). */
+  | { status: 'missing'; interface?: string }
+  | { status: 'unreadable' };
 
 export type ModuleStatus = { status: 'loaded' | 'loadable' } | { status: 'unloadable'; why: string };
 
@@ -34,10 +38,12 @@ export function sysctlProbe(params: SysctlParams): string {
   for (const key of Object.keys(params.set)) {
     const f = quote(`/proc/sys/${procPath(key)}`);
     const k = quote(key);
+    const iface = interfaceOf(key);
+    const missing = iface === null ? `printf 'sysctl.missing %s\\n' ${k}` : `if [ -e ${quote(`/sys/class/net/${iface}`)} ]; then printf 'sysctl.missing %s\\n' ${k}; else printf 'sysctl.missing %s noiface\\n' ${k}; fi`;
     lines.push(
       `if [ -f ${f} ]; then`,
       `  if zc_v=$(tr '\\n\\t' '  ' < ${f}); then printf 'sysctl.value %s %s\\n' ${k} "$zc_v"; else printf 'sysctl.unreadable %s\\n' ${k}; fi`,
-      `else printf 'sysctl.missing %s\\n' ${k}; fi`,
+      `else ${missing}; fi`,
     );
   }
   if (params.module !== undefined) {
@@ -59,7 +65,9 @@ export function parseSysctl(output: ProbeOutput, params: SysctlParams): SysctlSt
     const m = /^sysctl\.(value|missing|unreadable) (\S+)(?: (.*))?$/.exec(line);
     if (!m) continue;
     const key = m[2] as string;
+    const iface = interfaceOf(key);
     if (m[1] === 'value') runtime[key] = { status: 'value', value: normaliseValue(m[3] ?? '') };
+    else if (m[1] === 'missing' && m[3] === 'noiface' && iface !== null) runtime[key] = { status: 'missing', interface: iface };
     else runtime[key] = { status: m[1] as 'missing' | 'unreadable' };
   }
   for (const key of Object.keys(params.set)) {
