@@ -76,6 +76,10 @@ export function compileTask(plan: TaskPlan, scope: Scope, ctx: HostContext, out:
       return;
     }
     const items = loopItems(plan, scope);
+    if (items.length === 0) {
+      out.skipped.push({ id: plan.id, name: task.name ?? task.module, source: plan.source, reason: 'loop: no items' });
+      return;
+    }
     items.forEach((item, i) => {
       try {
         compileItem(plan, `${plan.id}[${i}]`, scope.with({ item }), ctx, out);

@@ -31,4 +31,8 @@ describe('variables, loops, magic variables, listen', () => {
     const other = compileFixture('features', { inventory: ['inventory.yml'], extraVars: { target: 'r2' } });
     expect(other.plan.hosts.r2?.plays[0]?.tasks[0]).toMatchObject({ id: '1.1[0]', params: { run: 'echo 10.255.0.1 as 65001' } });
   });
+
+  it('an empty loop is listed as skipped', () => {
+    expect(plan.hosts.r1?.plays[1]).toMatchObject({ name: 'empty loop', tasks: [], skipped: [{ id: '2.1', name: 'never {{ item }}', source: 'site.yml:31', reason: 'loop: no items' }] });
+  });
 });
