@@ -18,7 +18,7 @@ import {
   segmentHostIface,
   type Subnet24,
 } from './names.ts';
-import { loadYamlFile, parseYaml, type LocatedYaml, type YamlPath } from './yaml-source.ts';
+import { loadYamlFile, parseYaml, type YamlDocument, type YamlPath } from '../yaml/index.ts';
 
 export type ServiceName = 'openvswitch' | 'frr' | 'nftables';
 export interface ServiceSpec {
@@ -153,9 +153,9 @@ export function parseTopology(text: string, file = 'topology.yml'): Topology {
   return validateTopology(parseYaml(text, file), file);
 }
 
-function validateTopology(doc: LocatedYaml, file: string): Topology {
+function validateTopology(doc: YamlDocument, file: string): Topology {
   const errors = new ErrorCollector();
-  const at = (path: YamlPath, key = false) => doc.locate(path, { key });
+  const at = (path: YamlPath, key = false) => (key ? doc.locateKey(path) : doc.locate(path));
   if (!doc.value || typeof doc.value !== 'object' || Array.isArray(doc.value)) {
     errors.add('a topology is a mapping with name, nodes, links, segments', at([]));
     errors.throwIfAny();
