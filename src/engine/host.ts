@@ -192,6 +192,7 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
 
     if (options.saved) checkSaved(session, record, options.saved.get(session.host)?.get(play.index));
     if (options.mode === 'check') return;
+    if (options.signal?.aborted) throw new HostFailure('interrupted before its changes were applied (nothing was changed)');
 
     // ── apply: one round trip, changed tasks in order, then handlers, under the lock
     const changed = reported.filter((u) => u.raw.length > 0);

@@ -83,6 +83,8 @@ export async function runPlan(plan: CompiledPlan, options: EngineOptions): Promi
 
   const workOn = async (session: HostSession, play: CompiledPlay): Promise<void> => {
     const outcome = session.outcome;
+    // Interrupted: hosts waiting for a fork (or a later play) are not started.
+    if (options.signal?.aborted) return;
     if (outcome.status === 'skipped') outcome.status = 'ok';
     try {
       if (!session.connection && play.tasks.length > 0) {
@@ -117,6 +119,10 @@ export async function runPlan(plan: CompiledPlan, options: EngineOptions): Promi
       const active = hosts.filter((h) => !isOut((sessions.get(h) as HostSession).outcome));
       for (const batch of serialBatches(active, play.serial)) {
         await Promise.all(batch.map((h) => limit(() => workOn(sessions.get(h) as HostSession, ownCopy(plan, h, play.index)))));
+        if (options.signal?.aborted) {
+          aborted = 'interrupted (Ctrl-C): hosts not yet started were skipped';
+          break plays;
+        }
         const failed = batch.filter((h) => isOut((sessions.get(h) as HostSession).outcome)).length;
         const stop = batchStopReason(failed, batch.length, play.max_fail_percentage);
         if (stop) {

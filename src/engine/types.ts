@@ -112,6 +112,11 @@ export interface EngineOptions {
   /** Set for `apply FILE`: hosts whose state differs are refused as stale. */
   saved?: SavedExpectations;
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Ctrl-C: once aborted, no host starts a new play or an apply round trip;
+   * round trips under way finish (an apply script is never cut in half by us).
+   */
+  signal?: AbortSignal;
   /** Injectable for tests; default 128 random bits. */
   newMarker?: () => string;
 }

@@ -296,6 +296,37 @@ describe('serial and max_fail_percentage', () => {
   });
 });
 
+describe('interrupting (Ctrl-C)', () => {
+  it('an interrupt during the probe applies nothing and starts no other host', async () => {
+    makeHosts('h1', 'h2', 'h3');
+    const stop = new AbortController();
+    const connector = new TestConnector();
+    const inner = connector.connect.bind(connector);
+    connector.connect = async (host: string) => {
+      const conn = await inner(host);
+      return {
+        get execCount() {
+          return conn.execCount;
+        },
+        runScript: async (s: string) => {
+          const result = await conn.runScript(s);
+          stop.abort(); // the operator presses Ctrl-C while the first probe is out
+          return result;
+        },
+        close: () => conn.close(),
+      };
+    };
+    const p = files(1);
+    const apply = await runPlan(planFor({ h1: [p], h2: [p], h3: [p] }), options(connector, 'apply', { forks: 1, signal: stop.signal }));
+    expect(apply.hosts.map((h) => h.status)).toEqual(['failed', 'skipped', 'skipped']);
+    expect(apply.hosts[0]?.error).toBe('interrupted before its changes were applied (nothing was changed)');
+    expect(apply.hosts[0]?.execCount).toBe(1);
+    expect(existsSync(join(roots.h1 as string, 'f0'))).toBe(false);
+    expect(apply.aborted).toContain('interrupted');
+    expect(exitCodeOf(apply)).toBe(1);
+  });
+});
+
 describe('concurrent applies', () => {
   it('a second apply to the same host fails at once with the lock message', async () => {
     const started = join(roots.kvm01 as string, 'started');

@@ -93,10 +93,19 @@ export function engineOptions(mode: RunMode, opts: RunOptions, run: PreparedRun,
 export async function executeRun(plan: CompiledPlan, engine: EngineOptions, command: string, output: OutputOptions): Promise<RunOutcome> {
   const live = !output.json && process.stdout.isTTY === true && process.stderr.isTTY === true;
   const progress = live ? terminalProgress(Object.keys(plan.hosts), engine.mode) : silentProgress();
+  // First Ctrl-C: finish the round trips under way, start nothing new, report. Second: quit now.
+  const interrupt = new AbortController();
+  const onInterrupt = (): void => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+    process.stderr.write('\ninterrupted: letting the round trips under way finish, starting nothing new (Ctrl-C again to quit at once)\n');
+  };
+  process.on('SIGINT', onInterrupt);
   let result: RunOutcome;
   try {
-    result = await runPlan(plan, { ...engine, onProgress: (e) => progress.onProgress(e) });
+    result = await runPlan(plan, { ...engine, signal: interrupt.signal, onProgress: (e) => progress.onProgress(e) });
   } finally {
+    process.off('SIGINT', onInterrupt);
     await progress.finish();
   }
   if (output.json) process.stdout.write(`${JSON.stringify(toJsonReport(result, command), null, 2)}\n`);
