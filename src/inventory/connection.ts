@@ -104,6 +104,16 @@ export function resolveConnection(input: ConnectionInput, localUser: string): { 
   const { host } = input;
   const sshArgs = readSshArgs(input);
 
+  // Ansible can drive a host without SSH (`local`, `docker`, network_cli…); zonectl always uses SSH.
+  const via = input.vars.get('ansible_connection');
+  if (via && typeof via.value === 'string' && !['ssh', 'smart', 'paramiko'].includes(via.value)) {
+    const key = `${via.location.file}:${via.location.line}:${via.location.col} ansible_connection`;
+    if (!input.reported.has(key)) {
+      input.reported.add(key);
+      input.errors.warn(`host ${host}: ansible_connection ${via.value} is ignored; zonectl connects over SSH`, via.location);
+    }
+  }
+
   const connection: ConnectionSettings = { address: host, port: 22, user: localUser, identity_file: null, known_hosts: null, jump: [], become: false };
 
   const address = pick(input, 'address');

@@ -153,6 +153,16 @@ describe('files on disk that are not fixtures', () => {
     expect([...inv.hosts.keys()]).toEqual(['kvm01']);
   });
 
+  it('warns that a non-SSH ansible_connection is ignored, once per place it is written', () => {
+    mkdirSync(join(dir, 'local'));
+    writeFileSync(join(dir, 'local', 'hosts'), '[ctl]\nlocalhost ansible_connection=local\n[net]\nsw[1:2]\n[net:vars]\nansible_connection=network_cli\n');
+    const inv = load(join(dir, 'local', 'hosts'));
+    expect(inv.warnings).toEqual([
+      `${join(dir, 'local', 'hosts')}:2:30: host localhost: ansible_connection local is ignored; zonectl connects over SSH`,
+      `${join(dir, 'local', 'hosts')}:6:20: host sw1: ansible_connection network_cli is ignored; zonectl connects over SSH`,
+    ]);
+  });
+
   it('reads relative -i paths against the given cwd', () => {
     mkdirSync(join(dir, 'rel'));
     writeFileSync(join(dir, 'rel', 'hosts.ini'), '[kvm]\nkvm01\n');
