@@ -79,6 +79,7 @@ export function registerLab(program: Command): void {
     .argument('[command...]', 'command to run (default: a login shell)')
     .option('--lab <name>', 'the lab (default: the only one up)')
     .passThroughOptions()
+    .allowUnknownOption()
     .action((node: string, words: string[], opts: { lab?: string }) =>
       guarded(async () => {
         // `lab ssh NODE -- CMD` and `lab ssh --lab L NODE -- CMD` both mean CMD
