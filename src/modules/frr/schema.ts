@@ -100,7 +100,8 @@ const addressFamily = (family: 4 | 6) =>
     family === 4 ? 'ipv4_unicast' : 'ipv6_unicast',
   ).superRefine((af, ctx) => {
     af.networks.forEach((n, i) => {
-      if (familyOf(n) !== family) ctx.addIssue({ code: custom, path: ['networks', i], message: `network ${n} is not an IPv${family} network (it belongs in ipv${familyOf(n)}_unicast)` });
+      // A network that failed its own check is not a string here; it is reported already.
+      if (typeof n === 'string' && familyOf(n) !== family) ctx.addIssue({ code: custom, path: ['networks', i], message: `network ${n} is not an IPv${family} network (it belongs in ipv${familyOf(n)}_unicast)` });
     });
   });
 
@@ -176,7 +177,7 @@ const staticRoute = strictObject(
 ).superRefine((r, ctx) => {
   const targets = [r.via !== undefined || r.dev !== undefined, r.blackhole].filter(Boolean).length;
   if (targets !== 1) ctx.addIssue({ code: custom, message: 'a static route needs via and/or dev, or blackhole: true (not both)' });
-  if (r.via !== undefined && familyOf(r.via) !== familyOf(r.to)) ctx.addIssue({ code: custom, path: ['via'], message: `via ${r.via} is not in the same address family as ${r.to}` });
+  if (typeof r.via === 'string' && typeof r.to === 'string' && familyOf(r.via) !== familyOf(r.to)) ctx.addIssue({ code: custom, path: ['via'], message: `via ${r.via} is not in the same address family as ${r.to}` });
 });
 
 const daemonName = z.enum(FRR_DAEMONS, { errorMap: () => ({ message: `unknown FRR daemon (allowed: ${FRR_DAEMONS.join(', ')})` }) });
@@ -251,6 +252,7 @@ function checkReferences(p: { bgp?: z.output<typeof bgp> | undefined; route_maps
     const family = prefixListFamily(list);
     entries.forEach((e, i) => {
       const path = ['prefix_lists', name, ...(Array.isArray(list) ? [] : ['entries']), i];
+      if (typeof e.prefix !== 'string') return;
       if (e.prefix !== 'any' && familyOf(e.prefix) !== family) ctx.addIssue({ code: custom, path: [...path, 'prefix'], message: `prefix ${e.prefix} is not IPv${family} like the rest of prefix list ${name}` });
       const length = e.prefix === 'any' ? 0 : Number(e.prefix.split('/')[1]);
       const max = family === 4 ? 32 : 128;
@@ -266,7 +268,7 @@ function checkReferences(p: { bgp?: z.output<typeof bgp> | undefined; route_maps
 function prefixListFamily(list: z.output<typeof prefixList>): 4 | 6 {
   const entries = Array.isArray(list) ? list : list.entries;
   if (!Array.isArray(list) && list.family !== undefined) return list.family === 'ipv6' ? 6 : 4;
-  const first = entries.find((e) => e.prefix !== 'any');
+  const first = entries.find((e) => typeof e.prefix === 'string' && e.prefix !== 'any');
   return first === undefined ? 4 : familyOf(first.prefix);
 }
 
