@@ -34,9 +34,7 @@ export function parseYaml(text: string, file: string): YamlDocument {
   try {
     value = yaml.load(source, { filename: file, schema: ZONECTL_SCHEMA, listener: collector.listener });
   } catch (error) {
-    if (error instanceof yaml.YAMLException) throw yamlError(error, file, source, lines, collector);
-    if (error instanceof UserError) throw error;
-    throw error;
+    throw error instanceof yaml.YAMLException ? yamlError(error, file, source, lines, collector) : error;
   }
   // js-yaml gives undefined for a file with no document at all.
   if (value === undefined) value = null;

@@ -80,7 +80,7 @@ export class NodeCollector {
     return this.top.children[this.top.children.length - 1];
   }
 
-  /** How many documents were read (js-yaml reads them all before refusing more than one). */
+  /** Where each document's root node ends (js-yaml reads every document before refusing a second one). */
   get documentEnds(): number[] {
     return this.top.children.map((node) => node.end);
   }
