@@ -12,12 +12,12 @@ import { findModule as registryFind, moduleNames as registryNames } from '../mod
 import { loadPlaybooks } from '../playbook/load.ts';
 import { RoleLoader } from '../playbook/roles.ts';
 import { SourceFiles } from '../playbook/sources.ts';
-import { closest } from '../playbook/suggest.ts';
 import type { PlayDef, RoleUse, TaskDef, VarsSource } from '../playbook/types.ts';
 import { PLAN_FORMAT_VERSION, type CompiledHost, type CompiledPlan, type CompiledPlay } from '../plan/types.ts';
 import { MISSING, renderString, TemplateError } from '../template/index.ts';
 import { VERSION } from '../version.ts';
 import { CompileFailed, HostErrors } from './errors.ts';
+import { handlerTargets, resolveNotify, uniqueRoleHandlers } from './handlers.ts';
 import { hideSecretValues } from './params.ts';
 import { lazyHostvars, locatedTemplateError, Scope, type VarLayer } from './scope.ts';
 import { tagSkipReason } from './tags.ts';
@@ -263,69 +263,6 @@ function taskLayers(task: TaskDef): TaskPlan['layers'] {
   if (task.role?.params) above.push(varsLayer(task.role.params));
   if (task.role?.role.vars) above.push(varsLayer(task.role.role.vars));
   return { above, below: task.role?.role.defaults ? [varsLayer(task.role.role.defaults)] : [] };
-}
-
-/** A role used twice in a play contributes its handlers once. */
-function uniqueRoleHandlers(roles: readonly RoleUse[]): TaskDef[] {
-  const seen = new Set<string>();
-  const out: TaskDef[] = [];
-  for (const use of roles) {
-    if (seen.has(use.role.dir)) continue;
-    seen.add(use.role.dir);
-    out.push(...use.handlers);
-  }
-  return out;
-}
-
-/** Notify name (a handler's name or a `listen` topic) → the handler names it triggers. */
-function handlerTargets(handlers: readonly TaskDef[], errors: HostErrors): Map<string, string[]> {
-  const targets = new Map<string, string[]>();
-  const named = new Map<string, SourceLocation>();
-  for (const handler of handlers) {
-    const name = handler.name;
-    if (name === undefined) {
-      errors.add(new UserError('a handler needs a name', handler.location, 'tasks notify handlers by name'));
-      continue;
-    }
-    const first = named.get(name);
-    if (first) {
-      errors.add(new UserError(`handler '${name}' is defined twice`, handler.location, `first at ${first.file}:${first.line}:${first.col}; handler names must be unique in a play`));
-      continue;
-    }
-    named.set(name, handler.location);
-    for (const topic of [name, ...handler.listen]) {
-      const list = targets.get(topic) ?? [];
-      if (!list.includes(name)) list.push(name);
-      targets.set(topic, list);
-    }
-  }
-  return targets;
-}
-
-function resolveNotify(task: TaskDef, targets: Map<string, string[]>, errors: HostErrors): string[] {
-  const out: string[] = [];
-  task.notify.forEach((name, i) => {
-    const handlers = targets.get(name);
-    if (handlers) {
-      for (const h of handlers) if (!out.includes(h)) out.push(h);
-      return;
-    }
-    const near = closest(name, targets.keys());
-    const raw = Array.isArray(valueAt(task, ['notify'])) ? ['notify', i] : ['notify'];
-    errors.add(
-      new UserError(`notify: no handler named '${name}' in this play`, task.doc.locate([...task.path, ...raw]), near ? `did you mean '${near}'?` : targets.size > 0 ? `handlers: ${[...targets.keys()].join(', ')}` : 'the play has no handlers'),
-    );
-  });
-  return out;
-}
-
-function valueAt(task: TaskDef, path: readonly string[]): unknown {
-  let value: unknown = task.doc.value;
-  for (const part of [...task.path, ...path]) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string | number, unknown>)[part];
-  }
-  return value;
 }
 
 function dedupe(list: readonly string[]): string[] {

@@ -2,7 +2,7 @@
  * One task (or handler) mapping → TaskDef: exactly one module key, known
  * keywords only, `when` parsed, everything else kept raw for per-host templating.
  */
-import { UserError, type ErrorCollector, type SourceLocation } from '../errors/index.ts';
+import type { ErrorCollector, SourceLocation } from '../errors/index.ts';
 import { parseConditions, WhenSyntaxError, WhenTypeError, type Condition } from '../when/index.ts';
 import type { YamlDocument, YamlPath } from '../yaml/index.ts';
 import { closest } from './suggest.ts';
@@ -188,4 +188,3 @@ export function columnInLine(at: SourceLocation, expression: string, offset: num
   return at;
 }
 
-export { UserError };
