@@ -63,8 +63,9 @@ describe('compile errors: one line each, file:line:col, what is wrong (what is a
     expect(errorsOf('notify.yml')).toEqual(["notify.yml:5:15: notify: no handler named 'restart agnet' in this play (did you mean 'restart agent'?)"]);
   });
 
-  it('YAML errors (duplicate keys) come from the loader, located', () => {
+  it('YAML errors (syntax, duplicate keys) come from the loader, located', () => {
     expect(errorsOf('syntax.yml')).toEqual(['syntax.yml:5:7: duplicate key "name" (a key may appear only once in a mapping)']);
+    expect(errorsOf('yaml-syntax.yml')).toEqual(['yaml-syntax.yml:5:1: invalid YAML: unexpected end of the stream within a double quoted scalar']);
   });
 
   it('loop must give a list', () => {

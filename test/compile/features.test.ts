@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileFixture } from './helpers.ts';
+import { join } from 'node:path';
+import { compileFixture, FIXTURES } from './helpers.ts';
 
 describe('variables, loops, magic variables, listen', () => {
   const { plan } = compileFixture('features', { inventory: ['inventory.yml'], extraVars: { target: 'r1' } });
@@ -15,7 +16,7 @@ describe('variables, loops, magic variables, listen', () => {
   });
 
   it('magic variables', () => {
-    expect(play?.tasks[1]?.params.run).toBe('echo r1 in routers');
+    expect(play?.tasks[1]?.params.run).toBe(`echo r1 in routers from ${join(FIXTURES, 'features')}`);
   });
 
   it('variables referring to variables keep native types until a schema says otherwise', () => {
