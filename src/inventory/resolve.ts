@@ -14,6 +14,7 @@
  *   6. host_vars files
  * With several -i sources, 3, 4 and 6 go source by source in -i order.
  */
+import { relative } from 'node:path';
 import type { ErrorCollector, SourceLocation } from '../errors/index.ts';
 import { ALL, UNGROUPED, type InventoryBuilder, type WrittenVar } from './builder.ts';
 import { resolveConnection, type MergedVar, type RenderConnectionValue } from './connection.ts';
@@ -209,7 +210,7 @@ function loadVarsFiles(builder: InventoryBuilder, sources: InventorySource[], op
     if (!source.varsDir || seen.has(source.varsDir.abs)) continue;
     seen.add(source.varsDir.abs);
     const base = source.varsDir;
-    const label = (file: VarsFile): LabelledVarsFile => ({ ...file, label: file.path.slice(base.path === '.' ? 0 : base.path.length + 1) });
+    const label = (file: VarsFile): LabelledVarsFile => ({ ...file, label: relative(base.path, file.path) });
     const groupDir = new VarsDirectory(base, 'group_vars');
     const hostDir = new VarsDirectory(base, 'host_vars');
     const perSource = new Map<string, LabelledVarsFile[]>();

@@ -113,6 +113,11 @@ describe('inventory directories and several -i', () => {
     expect(inv.hosts.get('rtr-a')?.vars.zone_name).toBe('zone9');
   });
 
+  it('names vars files relative to their inventory, however the directory is written', () => {
+    const inv = load(`./${ANSIBLE}/zone-yaml/`);
+    expect(inv.hosts.get('kvm01')?.origins.role?.level).toBe('host_vars/kvm01.yml');
+  });
+
   it('takes a comma-separated host list', () => {
     const inv = load('kvm01,kvm[02:03],');
     expect([...inv.hosts.keys()]).toEqual(['kvm01', 'kvm02', 'kvm03']);
