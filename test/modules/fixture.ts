@@ -5,21 +5,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModuleDefinition, ProbeOutput, RunContext } from '../../src/modules/contract.ts';
+import type { Change, ModuleDefinition, ProbeOutput, RunContext } from '../../src/modules/contract.ts';
 import { findModule } from '../../src/modules/registry.ts';
 
 export const CTX: RunContext = { host: 'test', platform: 'linux', managementAddress: '192.0.2.1', allowManagementChange: false, vars: {} };
 
 export interface Fixture<P> {
-  module: ModuleDefinition<P>;
+  module: ModuleDefinition<P, unknown>;
   params: P;
   output: ProbeOutput;
 }
 
-export function moduleNamed<P = unknown>(name: string): ModuleDefinition<P> {
+export function moduleNamed<P = unknown>(name: string): ModuleDefinition<P, unknown> {
   const module = findModule(name);
   if (!module) throw new Error(`module ${name} is not registered`);
-  return module as ModuleDefinition<P>;
+  return module as ModuleDefinition<P, unknown>;
 }
 
 export function loadFixture<P = unknown>(module: string, name: string): Fixture<P> {
@@ -30,7 +30,7 @@ export function loadFixture<P = unknown>(module: string, name: string): Fixture<
 }
 
 /** parse → diff of a fixture, as the engine does it. */
-export function diffOf<P>(f: Fixture<P>): ReturnType<ModuleDefinition<P>['diff']> {
+export function diffOf<P>(f: Fixture<P>): Change[] {
   const state: unknown = f.module.parse(f.output, f.params, CTX);
   return f.module.diff(f.params, state, CTX);
 }

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TaskError } from '../../src/modules/contract.ts';
 import type { KernelModuleParams } from '../../src/modules/kernel_module/schema.ts';
-import { diffOf, loadFixture, moduleNamed, summaries } from './fixture.ts';
+import type { KernelModuleState } from '../../src/modules/kernel_module/state.ts';
+import { CTX, diffOf, loadFixture, moduleNamed, summaries } from './fixture.ts';
 import { applyChanges, check } from './local-run.ts';
 
 const kmod = moduleNamed<KernelModuleParams>('kernel_module');
@@ -39,8 +40,9 @@ describe('kernel_module from recorded probes', () => {
   it('a built-in module not listed yet: only the list changes', () => {
     const f = loadFixture<KernelModuleParams>('kernel_module', 'bridge-builtin-listed');
     f.params = kmod.schema.parse({ name: 'bridge', file: '/tmp/zc-h6-rec/modules-load.d/other.conf' });
-    // The recorded file is the one the probe read; a different file name does not change the parse.
-    expect(summaries(kmod.diff(f.params, { ...kmod.parse(f.output, f.params, {} as never), listed: false }, {} as never))).toEqual([
+    // The recorded probe, with the module's line taken out of the recorded list.
+    const state = kmod.parse(f.output, f.params, CTX) as KernelModuleState;
+    expect(summaries(kmod.diff(f.params, { ...state, listed: false }, CTX))).toEqual([
       'list bridge in /tmp/zc-h6-rec/modules-load.d/other.conf (load at boot)',
     ]);
   });
@@ -60,7 +62,7 @@ describe('kernel_module list file through /bin/sh', () => {
     const present = kmod.schema.parse({ name: 'bridge', file });
     const changes = check(kmod, present);
     expect(summaries(changes)).toEqual([`list bridge in ${file} (load at boot)`]);
-    expect(kmod.commands(changes, present, {} as never)).not.toContain('modprobe');
+    expect(kmod.commands(changes, present, CTX)).not.toContain('modprobe');
     expect(applyChanges(kmod, present, changes).exitCode).toBe(0);
     expect(check(kmod, present)).toEqual([]);
     expect(readFileSync(file, 'utf8')).toBe('# modules zonectl loads\nbr_netfilter\nbridge\n');
