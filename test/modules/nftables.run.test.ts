@@ -120,7 +120,7 @@ describe.runIf(runs)('nftables in a network namespace', () => {
     const bad = params({ content: 'chain c {\n  jump nowhere\n}\n' });
     const out = applyChanges(nft, bad, [{ summary: 'replace', data: { op: 'replace' } }], NS);
     expect(out.exitCode).not.toBe(0);
-    expect(out.stderr).toMatch(/:4:8-14: Error: No such file or directory.*\n  jump nowhere\n/);
+    expect(out.stderr).toMatch(/:4:8-14: Error: No such file or directory.*\n {2}jump nowhere\n/);
     expect(out.stderr).toContain('zonectl: nft refused the new table ip ip4_firewall; the live table is untouched');
     expect(owned()).toBe(before);
     expect(others()).toBe(othersBefore);
