@@ -11,7 +11,7 @@ import { UserError } from '../errors/index.ts';
 import { command } from '../shell/quote.ts';
 import { inventoryYaml, knownHostsText } from './inventory.ts';
 import { listLinks, listRoutes, mountsUnder, run, runMany, snapshotProcesses, tryRun, type HostLink, type RunResult, type HostRoute, type ProcessSnapshot } from './host.ts';
-import { labFiles, type LabState } from './lab-state.ts';
+import { labFiles, type LabFilesPaths, type LabState } from './lab-state.ts';
 import {
   controllerAddress,
   defaultSubnetCandidates,
@@ -103,82 +103,11 @@ async function upLocked(topology: Topology, options: LabUpOptions): Promise<LabS
   }
   hostLinks = await listLinks();
 
-  // Nodes, in parallel: netns, management link, init, files, sshd, services.
-  const limit = pLimit(PARALLEL_NODES);
+  // Nodes: host keys, then the controller's side, then init and the ensure script inside each.
+  await generateHostKeys(nodeRecords, files, lab, changed);
+  await ensureHostSide(rec, nodeRecords, hostLinks, bridge, files.nodesDir, changed);
   const nodeByName = new Map(topology.nodes.map((n) => [n.name, n]));
-  // Every node's work finishes (or fails) before up returns: nothing keeps changing the machine behind a failed up.
-  const hostKey = (nr: NodeRecord) => `${files.hostKeysDir}/${nr.name}_ed25519`;
-  const newKeys = nodeRecords.filter((nr) => !existsSync(hostKey(nr)) || !existsSync(`${hostKey(nr)}.pub`));
-  const keygen = await runMany(
-    newKeys.map((nr) => ({ argv: ['sh', '-c', 'rm -f "$1" "$1.pub" && ssh-keygen -q -t ed25519 -N "" -C "$2" -f "$1"', 'keygen', hostKey(nr), `${nr.name}@${lab}`] })),
-    files.nodesDir,
-  );
-  keygen.forEach((r, i) => {
-    if (r.code !== 0) throw new TaskError(`ssh-keygen for ${newKeys[i]?.name} failed: ${r.stderr.trim()}`);
-    changed(`${newKeys[i]?.name}: generated its SSH host key`);
-  });
-
-  // The controller's side of every node (namespace, management link) in one batch.
-  const hostSide = nodeRecords
-    .map((nr) => {
-      const steps: string[][] = [];
-      const what: string[] = [];
-      if (!existsSync(`/run/netns/${nr.netns}`)) {
-        remember(rec, 'netns', nr.netns);
-        steps.push(['ip', 'netns', 'add', nr.netns]);
-        what.push(`${nr.name}: created network namespace ${nr.netns}`);
-      }
-      const host = hostLinks.find((l) => l.ifname === nr.mgmtHostIface);
-      if (!host) {
-        remember(rec, 'hostLinks', nr.mgmtHostIface);
-        steps.push(['ip', 'link', 'add', nr.mgmtHostIface, 'type', 'veth', 'peer', 'name', MGMT_IFACE, 'netns', nr.netns]);
-        what.push(`${nr.name}: management link ${nr.mgmtHostIface} - ${MGMT_IFACE}`);
-      }
-      if (!host || host.master !== bridge || !host.flags?.includes('UP')) {
-        steps.push(['ip', 'link', 'set', nr.mgmtHostIface, 'master', bridge, 'up']);
-        if (host) what.push(`${nr.name}: ${nr.mgmtHostIface} on ${bridge}, up`);
-      }
-      return { nr, steps, what };
-    })
-    .filter((h) => h.steps.length > 0);
-  const hostResults = await runMany(hostSide.map((h) => ({ argv: chain(h.steps) })), files.nodesDir);
-  hostSide.forEach((h, i) => {
-    const r = hostResults[i] as RunResult;
-    if (r.code !== 0) throw new TaskError(`${h.nr.name}: ${r.stderr.trim() || `exit ${r.code}`}`);
-    h.what.forEach(changed);
-  });
-
-  const processes = snapshotProcesses();
-  const prepared = new Map<string, PreparedNode>();
-  await settleAll(
-    nodeRecords.map((nr) =>
-      limit(async () => {
-        prepared.set(nr.name, await prepareNode(rec, topology, nr, nodeByName.get(nr.name) as TopologyNode, processes, files, nodeRecords, changed));
-      }),
-    ),
-  );
-  // Every node's ensure script at once, through one controller shell.
-  const ensured = await runMany(
-    nodeRecords.map((nr) => {
-      const p = prepared.get(nr.name) as PreparedNode;
-      return { argv: nodeShellArgv(p.init), input: p.script };
-    }),
-    files.nodesDir,
-  );
-  const linksOf: LinksOf = new Map();
-  for (const [i, nr] of nodeRecords.entries()) {
-    const p = prepared.get(nr.name) as PreparedNode;
-    let result = ensured[i] as RunResult;
-    if (result.code === NO_MGMT_LINK) {
-      // the controller end is there but the node's is not (moved or renamed): make the pair again
-      await p.makeMgmtLink();
-      result = await runInNode(p.init, p.script);
-    }
-    const [report = '', linksJson = '[]'] = result.stdout.split(`${LINKS_MARKER}\n`);
-    for (const line of report.split('\n')) if (line.startsWith('changed: ')) changed(`${nr.name}: ${line.slice(9)}`);
-    if (result.code !== 0) throw new TaskError(`${nr.name}: setting up the node failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-5).join(' / ')}`);
-    linksOf.set(nr.name, JSON.parse(linksJson) as HostLink[]);
-  }
+  const linksOf = await ensureNodesInside(rec, topology, nodeRecords, nodeByName, files, changed);
 
   // Links and segment members, in parallel, from the node links each ensure script reported.
   await ensureLinks(rec, topology, linksOf, files.nodesDir, changed);
@@ -349,6 +278,95 @@ async function ensureHostBridge(
   }
 }
 
+/** Every node's SSH host key, kept across ups; new ones made all at once. */
+async function generateHostKeys(nodes: NodeRecord[], files: LabFilesPaths, lab: string, changed: (what: string) => void): Promise<void> {
+  const hostKey = (nr: NodeRecord) => `${files.hostKeysDir}/${nr.name}_ed25519`;
+  const missing = nodes.filter((nr) => !existsSync(hostKey(nr)) || !existsSync(`${hostKey(nr)}.pub`));
+  const results = await runMany(
+    missing.map((nr) => ({ argv: ['sh', '-c', 'rm -f "$1" "$1.pub" && ssh-keygen -q -t ed25519 -N "" -C "$2" -f "$1"', 'keygen', hostKey(nr), `${nr.name}@${lab}`] })),
+    files.nodesDir,
+  );
+  results.forEach((r, i) => {
+    if (r.code !== 0) throw new TaskError(`ssh-keygen for ${missing[i]?.name} failed: ${r.stderr.trim()}`);
+    changed(`${missing[i]?.name}: generated its SSH host key`);
+  });
+}
+
+/** The controller's side of every node: its network namespace and management link, in one batch. */
+async function ensureHostSide(record: LabRecord, nodes: NodeRecord[], hostLinks: HostLink[], bridge: string, dir: string, changed: (what: string) => void): Promise<void> {
+  const fixes: Fix[] = [];
+  for (const nr of nodes) {
+    const steps: string[][] = [];
+    const what: string[] = [];
+    if (!existsSync(`/run/netns/${nr.netns}`)) {
+      remember(record, 'netns', nr.netns);
+      steps.push(['ip', 'netns', 'add', nr.netns]);
+      what.push(`created network namespace ${nr.netns}`);
+    }
+    const host = hostLinks.find((l) => l.ifname === nr.mgmtHostIface);
+    if (!host) {
+      remember(record, 'hostLinks', nr.mgmtHostIface);
+      steps.push(['ip', 'link', 'add', nr.mgmtHostIface, 'type', 'veth', 'peer', 'name', MGMT_IFACE, 'netns', nr.netns]);
+      what.push(`management link ${nr.mgmtHostIface} - ${MGMT_IFACE}`);
+    }
+    if (!host || host.master !== bridge || !host.flags?.includes('UP')) {
+      steps.push(['ip', 'link', 'set', nr.mgmtHostIface, 'master', bridge, 'up']);
+      if (host) what.push(`${nr.mgmtHostIface} on ${bridge}, up`);
+    }
+    if (steps.length > 0) fixes.push({ what: `${nr.name}: ${what.join(', ')}`, steps });
+  }
+  await applyFixes(fixes, dir, changed);
+}
+
+/**
+ * Boots the nodes that are not running (in parallel), then runs every node's
+ * ensure script at once through one controller shell. Returns each node's
+ * links as the script saw them.
+ */
+async function ensureNodesInside(
+  record: LabRecord,
+  topology: Topology,
+  nodes: NodeRecord[],
+  nodeByName: Map<string, TopologyNode>,
+  files: LabFilesPaths,
+  changed: (what: string) => void,
+): Promise<LinksOf> {
+  const limit = pLimit(PARALLEL_NODES);
+  const processes = snapshotProcesses();
+  const prepared = new Map<string, PreparedNode>();
+  await settleAll(
+    nodes.map((nr) =>
+      limit(async () => {
+        prepared.set(nr.name, await prepareNode(record, topology, nr, nodeByName.get(nr.name) as TopologyNode, processes, files, nodes, changed));
+      }),
+    ),
+  );
+  const ensured = await runMany(
+    nodes.map((nr) => {
+      const p = prepared.get(nr.name) as PreparedNode;
+      return { argv: nodeShellArgv(p.init), input: p.script };
+    }),
+    files.nodesDir,
+  );
+  const linksOf: LinksOf = new Map();
+  const failures: string[] = [];
+  for (const [i, nr] of nodes.entries()) {
+    const p = prepared.get(nr.name) as PreparedNode;
+    let result = ensured[i] as RunResult;
+    if (result.code === NO_MGMT_LINK) {
+      // the controller end is there but the node's is not (moved or renamed): make the pair again
+      await p.makeMgmtLink();
+      result = await runInNode(p.init, p.script);
+    }
+    const [report = '', linksJson = '[]'] = result.stdout.split(`${LINKS_MARKER}\n`);
+    for (const line of report.split('\n')) if (line.startsWith('changed: ')) changed(`${nr.name}: ${line.slice(9)}`);
+    if (result.code !== 0) failures.push(`${nr.name}: setting up the node failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-5).join(' / ')}`);
+    else linksOf.set(nr.name, JSON.parse(linksJson) as HostLink[]);
+  }
+  if (failures.length > 0) throw new TaskError(failures.join('; '));
+  return linksOf;
+}
+
 interface PreparedNode {
   init: number;
   script: string;
@@ -362,7 +380,7 @@ async function prepareNode(
   nr: NodeRecord,
   node: TopologyNode,
   processes: ProcessSnapshot,
-  files: ReturnType<typeof labFiles>,
+  files: LabFilesPaths,
   all: NodeRecord[],
   changed: (what: string) => void,
 ): Promise<PreparedNode> {
