@@ -1,128 +1,237 @@
 /**
- * Engine benchmark against a real lab (sshd in network namespaces): for N
- * nodes (1, 10, 30) the time of a check with changes, an apply and a
- * no-change check, the SSH exec requests per host of each, and the floor
- * measured in the same run: N ssh2 connections each running one no-op.
+ * The engine benchmark on a lab on this machine (sshd in network namespaces):
+ * for N nodes, the reference hypervisor workload (bench/hypervisor.yml: 40
+ * tasks per node, 20 files and 20 sysctls) through the zonectl CLI — first
+ * apply, no-change check, check with one value drifted by hand — and the same
+ * three runs through Ansible (bench/ansible/) on the same nodes; the floor (N
+ * ssh2 connections each running one no-op) measured in the same run.
+ * Every tool runs as a child process, measured by GNU time (bench/measure.ts).
  * It reports; it never asserts. Needs root (the lab).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compilePlan } from '../src/compile/index.ts';
-import { runPlan } from '../src/engine/index.ts';
-import type { RunMode, RunOutcome } from '../src/engine/types.ts';
+import yaml from 'js-yaml';
+import { loadInventory } from '../src/inventory/index.ts';
 import { labDown, labUp, machineProblems } from '../src/lab/index.ts';
-import { findModule } from '../src/modules/registry.ts';
-import type { CompiledPlan } from '../src/plan/types.ts';
-import { SecretStore } from '../src/secrets/index.ts';
+import type { JsonReport } from '../src/report/json.ts';
 import { SshConnector } from '../src/transport/index.ts';
+import { countSessions, installSshCounters, parseRecap, runAnsible } from './ansible.ts';
+import { measure, type Measured } from './measure.ts';
+import { driftScript, parseSysctls, readSysctlsScript, readWorkload, resetScript, ZONECTL_PLAYBOOK, type Workload } from './workload.ts';
 
-const LAB = 'h5bench';
+export const LAB = 'zcbench';
 export const BENCH_SIZES = [1, 10, 30] as const;
-const TASKS = 20;
+/** Ansible's runs take minutes at N=10 on this machine kind; N=30 only when asked for. */
+export const ANSIBLE_SIZES = [1, 10] as const;
 
-export interface EngineBenchRow {
-  nodes: number;
-  floorSeconds: number;
-  checkChangesSeconds: number;
-  applySeconds: number;
-  checkCleanSeconds: number;
-  /** Exec requests per host: check with changes / apply / no-change check (max over hosts). */
-  execs: [number, number, number];
+const ZONECTL = new URL('../bin/zonectl.js', import.meta.url).pathname;
+const FLOOR = new URL('./floor.ts', import.meta.url).pathname;
+
+export type RunKey = 'apply' | 'check' | 'drift';
+export const RUNS: Record<RunKey, string> = { apply: 'first apply', check: 'no-change check', drift: 'check, 1 value drifted' };
+
+export interface RunMeasure {
+  /** The child process, start to exit (what the operator waits for). */
+  wallSeconds: number;
+  /** zonectl only: the run inside the process (connect … report), from its JSON `elapsedSeconds`. */
+  runSeconds?: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  /** Max over hosts: zonectl's SSH exec requests / Ansible's ssh+sftp sessions. */
+  sessionsPerHost: number;
+  /** Max over hosts: tasks changed (or pending, for a check). */
+  changedPerHost: number;
   failedHosts: number;
+  error?: string;
 }
 
-function playbook(): string {
-  const lines = ['- name: bench', '  hosts: all', '  tasks:'];
-  for (let i = 0; i < TASKS; i++) {
-    if (i % 2 === 0) {
-      lines.push(`    - name: file ${i}`, '      file:', `        path: /etc/zonectl-bench-f${i}`, `        content: "{{ stamp }} {{ inventory_hostname }} ${i}\\n"`);
-    } else {
-      lines.push(`    - name: sysctl ${i}`, '      sysctl:', '        name: net.ipv4.conf.all.forwarding', '        value: "{{ forwarding }}"', '        persist: false');
-    }
-  }
-  return `${lines.join('\n')}\n`;
+export interface FloorMeasure {
+  wallSeconds: number;
+  /** First connect to last close, inside the process. */
+  connectSeconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  execsPerHost: number;
 }
 
-function subset(plan: CompiledPlan, hosts: readonly string[]): CompiledPlan {
-  return { ...plan, hosts: Object.fromEntries(hosts.map((h) => [h, plan.hosts[h]!])) };
+export interface SizeResult {
+  nodes: number;
+  floor: FloorMeasure;
+  zonectl: Record<RunKey, RunMeasure>;
+  ansible?: Record<RunKey, RunMeasure>;
+  ansibleSkipped?: string;
 }
 
-async function timed(plan: CompiledPlan, mode: RunMode, connector: SshConnector): Promise<{ seconds: number; result: RunOutcome }> {
-  const start = performance.now();
-  const result = await runPlan(plan, { mode, connector, findModule, secrets: new SecretStore({}), forks: 50 });
-  return { seconds: (performance.now() - start) / 1000, result };
+export interface EngineBenchOptions {
+  sizes: readonly number[];
+  ansibleSizes: readonly number[];
+  /** undefined when Ansible can run; else why not. */
+  ansibleUnavailable?: string;
+  log: (line: string) => void;
 }
 
-function maxExec(result: RunOutcome): number {
-  return Math.max(0, ...result.hosts.map((h) => h.execCount));
+export interface EngineBenchResult {
+  labUpSeconds: number;
+  tasksPerNode: number;
+  sizes: SizeResult[];
 }
 
-async function floor(plan: CompiledPlan, connector: SshConnector): Promise<number> {
-  const start = performance.now();
+/** Runs `script` on every host of `inventoryFile` in parallel over ssh2; returns stdout per host. */
+async function onNodes(inventoryFile: string, script: string): Promise<Map<string, string>> {
+  const inventory = loadInventory([inventoryFile]);
+  const connector = new SshConnector({ acceptNewHostKeys: false });
+  const out = new Map<string, string>();
   await Promise.all(
-    Object.entries(plan.hosts).map(async ([name, host]) => {
-      const conn = await connector.connect(name, host.connection);
-      await conn.runScript('true');
-      await conn.close();
+    [...inventory.hosts.values()].map(async (host) => {
+      const conn = await connector.connect(host.name, host.connection);
+      try {
+        const r = await conn.runScript(script);
+        if (r.exitCode !== 0) throw new Error(`${host.name}: bench node script failed (${r.exitCode}): ${r.stderr.trim()}`);
+        out.set(host.name, r.stdout);
+      } finally {
+        await conn.close();
+      }
     }),
   );
-  return (performance.now() - start) / 1000;
+  return out;
 }
 
-export async function benchEngine(sizes: readonly number[] = BENCH_SIZES, log: (line: string) => void = () => {}): Promise<EngineBenchRow[]> {
+/** The lab's inventory cut to its first `n` hosts (both tools read the same file). */
+function subsetInventory(labInventory: string, n: number, dir: string): { file: string; addresses: string[] } {
+  const doc = yaml.load(readFileSync(labInventory, 'utf8')) as { all: { hosts: Record<string, { address: string }> } };
+  const hosts = Object.entries(doc.all.hosts).slice(0, n);
+  if (hosts.length < n) throw new Error(`the lab has ${hosts.length} nodes, ${n} needed`);
+  const file = join(dir, `inventory-${n}.yml`);
+  writeFileSync(file, yaml.dump({ all: { hosts: Object.fromEntries(hosts) } }));
+  return { file, addresses: hosts.map(([, h]) => h.address) };
+}
+
+function zonectlMeasure(m: Measured, expectCode: number): RunMeasure {
+  let doc: JsonReport | undefined;
+  try {
+    doc = JSON.parse(m.stdout) as JsonReport;
+  } catch {
+    // reported below
+  }
+  const hosts = doc ? Object.values(doc.hosts) : [];
+  const failed = hosts.filter((h) => h.status === 'failed' || h.status === 'unreachable');
+  const error =
+    m.code !== expectCode ? `zonectl exited ${m.code} (expected ${expectCode}): ${(failed[0]?.error ?? m.stderr.trim()).slice(0, 300)}` : failed[0]?.error;
+  return {
+    wallSeconds: m.wallSeconds,
+    ...(doc ? { runSeconds: doc.elapsedSeconds } : {}),
+    cpuSeconds: m.cpuSeconds,
+    peakRssMb: m.peakRssMb,
+    sessionsPerHost: Math.max(0, ...hosts.map((h) => h.execRequests)),
+    changedPerHost: Math.max(0, ...hosts.map((h) => h.recap.changed)),
+    failedHosts: failed.length,
+    ...(error ? { error } : {}),
+  };
+}
+
+function ansibleMeasure(m: Measured, sessions: Map<string, number>, hostCount: number): RunMeasure {
+  const recap = [...parseRecap(m.stdout).values()];
+  const failedHosts = recap.filter((r) => r.failed > 0 || r.unreachable > 0).length + Math.max(0, hostCount - recap.length);
+  const failedLine = m.stdout.split('\n').find((l) => /^fatal:|FAILED!|UNREACHABLE!/.test(l));
+  const error = m.code !== 0 ? `ansible-playbook exited ${m.code}: ${(failedLine ?? m.stderr.trim()).slice(0, 300)}` : undefined;
+  return {
+    wallSeconds: m.wallSeconds,
+    cpuSeconds: m.cpuSeconds,
+    peakRssMb: m.peakRssMb,
+    sessionsPerHost: Math.max(0, ...sessions.values()),
+    changedPerHost: Math.max(0, ...recap.map((r) => r.changed)),
+    failedHosts,
+    ...(error ? { error } : {}),
+  };
+}
+
+async function zonectlRuns(inventory: string, n: number, w: Workload, original: Map<string, string>, log: (l: string) => void): Promise<Record<RunKey, RunMeasure>> {
+  const env = { ...process.env, SSH_AUTH_SOCK: '' };
+  const run = (command: string) => measure(process.execPath, [ZONECTL, command, '--json', '--forks', String(n), '-i', inventory, ZONECTL_PLAYBOOK], { env });
+  log(`  N=${n} zonectl: first apply`);
+  const apply = zonectlMeasure(await run('apply'), 0);
+  log(`  N=${n} zonectl: no-change check`);
+  const check = zonectlMeasure(await run('check'), 0);
+  await onNodes(inventory, driftScript(w, original));
+  log(`  N=${n} zonectl: check with one drifted value`);
+  const drift = zonectlMeasure(await run('check'), 2);
+  return { apply, check, drift };
+}
+
+async function ansibleRuns(
+  inventory: string,
+  addresses: string[],
+  n: number,
+  w: Workload,
+  original: Map<string, string>,
+  dir: string,
+  log: (l: string) => void,
+): Promise<Record<RunKey, RunMeasure>> {
+  const counters = join(dir, 'ssh-counters');
+  const sessionsLog = installSshCounters(counters);
+  const run = async (check: boolean) => {
+    writeFileSync(sessionsLog, '');
+    const m = await runAnsible(inventory, n, check, dir, counters);
+    return ansibleMeasure(m, countSessions(sessionsLog, addresses), n);
+  };
+  log(`  N=${n} Ansible: first apply`);
+  const apply = await run(false);
+  log(`  N=${n} Ansible: no-change --check (${apply.wallSeconds.toFixed(0)} s for the apply)`);
+  const check = await run(true);
+  await onNodes(inventory, driftScript(w, original));
+  log(`  N=${n} Ansible: --check with one drifted value`);
+  const drift = await run(true);
+  return { apply, check, drift };
+}
+
+async function floor(inventory: string): Promise<FloorMeasure> {
+  const m = await measure(process.execPath, ['--import', 'tsx', FLOOR, inventory], { env: { ...process.env, SSH_AUTH_SOCK: '' } });
+  if (m.code !== 0) throw new Error(`the floor run failed: ${m.stderr.trim()}`);
+  const r = JSON.parse(m.stdout) as { connectSeconds: number; execs: number };
+  return { wallSeconds: m.wallSeconds, connectSeconds: r.connectSeconds, cpuSeconds: m.cpuSeconds, peakRssMb: m.peakRssMb, execsPerHost: r.execs };
+}
+
+export async function benchEngine(options: EngineBenchOptions): Promise<EngineBenchResult> {
+  const { sizes, ansibleSizes, log } = options;
   const problems = machineProblems();
   if (problems.length > 0) throw new Error(`the engine benchmark needs the lab: ${problems.join('; ')}`);
+  const workload = readWorkload();
   const largest = Math.max(...sizes);
-  const dir = mkdtempSync(join(tmpdir(), 'zc-bench-engine-'));
-  const rows: EngineBenchRow[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'zonectl-bench-engine-'));
+  mkdirSync(join(dir, 'ansible-tmp'));
+  const results: SizeResult[] = [];
   try {
-    const nodes = Array.from({ length: largest }, (_, i) => `  n${String(i + 1).padStart(2, '0')}: {kind: hypervisors}`);
+    const nodes = Array.from({ length: largest }, (_, i) => `  n${String(i + 1).padStart(2, '0')}: {}`);
     writeFileSync(join(dir, 'lab.yml'), `name: ${LAB}\nnodes:\n${nodes.join('\n')}\n`);
-    writeFileSync(join(dir, 'site.yml'), playbook());
     log(`bringing up lab ${LAB} with ${largest} nodes…`);
+    const upStart = performance.now();
     const lab = await labUp(join(dir, 'lab.yml'));
-    const names = lab.nodes.map((n) => n.name);
-    for (const [round, size] of sizes.entries()) {
-      // A new stamp and a flipped sysctl each round: the first check always has changes.
-      const compile = (forwarding: number) =>
-        compilePlan({ cwd: dir, inventory: [lab.inventoryFile], playbooks: ['site.yml'], extraVars: { stamp: `round-${round}-${Date.now()}`, forwarding } }).plan;
-      const plan = subset(compile(round % 2 === 0 ? 1 : 0), names.slice(0, size));
-      const connector = new SshConnector({ acceptNewHostKeys: false });
-      const floorSeconds = await floor(plan, connector);
-      const changes = await timed(plan, 'check', connector);
-      const apply = await timed(plan, 'apply', connector);
-      const clean = await timed(plan, 'check', connector);
-      const failed = [changes, apply, clean].reduce(
-        (n, r) => Math.max(n, r.result.hosts.filter((h) => h.status === 'failed' || h.status === 'unreachable').length),
-        0,
-      );
-      const firstError = [changes, apply, clean].flatMap((r) => r.result.hosts).find((h) => h.error)?.error;
-      if (firstError) log(`  N=${size}: a host failed: ${firstError}`);
-      rows.push({
-        nodes: size,
-        floorSeconds,
-        checkChangesSeconds: changes.seconds,
-        applySeconds: apply.seconds,
-        checkCleanSeconds: clean.seconds,
-        execs: [maxExec(changes.result), maxExec(apply.result), maxExec(clean.result)],
-        failedHosts: failed,
-      });
+    const labUpSeconds = (performance.now() - upStart) / 1000;
+    // The kernel's values before anything is applied, to reset nodes between tools.
+    const all = subsetInventory(lab.inventoryFile, largest, dir);
+    const first = subsetInventory(lab.inventoryFile, 1, dir);
+    const original = parseSysctls([...(await onNodes(first.file, readSysctlsScript(workload))).values()][0] ?? '');
+    await onNodes(all.file, resetScript(workload, original));
+    for (const n of sizes) {
+      const { file, addresses } = subsetInventory(lab.inventoryFile, n, dir);
+      log(`N=${n}: floor`);
+      const floorMeasure = await floor(file);
+      await onNodes(file, resetScript(workload, original));
+      const zonectl = await zonectlRuns(file, n, workload, original, log);
+      const result: SizeResult = { nodes: n, floor: floorMeasure, zonectl };
+      if (options.ansibleUnavailable) result.ansibleSkipped = options.ansibleUnavailable;
+      else if (!ansibleSizes.includes(n)) result.ansibleSkipped = `not run at N=${n} (--ansible-nodes ${ansibleSizes.join(',')})`;
+      else {
+        await onNodes(file, resetScript(workload, original));
+        result.ansible = await ansibleRuns(file, addresses, n, workload, original, dir, log);
+      }
+      await onNodes(file, resetScript(workload, original));
+      results.push(result);
     }
+    return { labUpSeconds, tasksPerNode: workload.files.length + workload.sysctls.length, sizes: results };
   } finally {
     await labDown(LAB).catch((e: unknown) => log(`lab down failed: ${(e as Error).message}`));
     rmSync(dir, { recursive: true, force: true });
   }
-  return rows;
-}
-
-export function renderEngineRows(rows: readonly EngineBenchRow[]): string[] {
-  const s = (n: number) => `${n.toFixed(2)}s`;
-  const out = [`engine (${TASKS} tasks per host)`, '  N   floor    check+chg  apply     check      no-change/floor  exec/host (chg/apply/clean)  failed'];
-  for (const r of rows) {
-    out.push(
-      `  ${String(r.nodes).padEnd(3)} ${s(r.floorSeconds).padEnd(8)} ${s(r.checkChangesSeconds).padEnd(10)} ${s(r.applySeconds).padEnd(9)} ${s(r.checkCleanSeconds).padEnd(10)} ${`${(r.checkCleanSeconds / r.floorSeconds).toFixed(2)}x`.padEnd(16)} ${r.execs.join('/').padEnd(28)} ${r.failedHosts}`,
-    );
-  }
-  return out;
 }

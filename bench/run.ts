@@ -1,30 +1,89 @@
 /**
- * `npm run bench`: the compile benchmark and the engine benchmark (against a
- * lab on this machine), printed as one table. Reports; never asserts.
- * `npm run bench -- compile` or `-- engine` runs one of them.
+ * `npm run bench`: one run, one table. Compile time and memory for a generated
+ * 2000-host inventory, then on one lab: for N nodes the reference hypervisor
+ * playbook through zonectl and (when installed) Ansible, and the floor.
+ * Writes bench/results/latest.json and latest.md. Reports; never asserts.
+ *
+ *   npm run bench -- [--nodes 1,10,30] [--ansible-nodes 1,10] [--with-ansible | --no-ansible]
+ *                    [--skip-compile] [--skip-engine]
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ansibleAvailable, installAnsible } from './ansible.ts';
 import { benchCompile } from './compile.ts';
-import { benchEngine, renderEngineRows } from './engine.ts';
+import { ANSIBLE_SIZES, BENCH_SIZES, benchEngine } from './engine.ts';
+import { gitCommit, loadSampler, machine, renderMarkdown, type BenchResults } from './report.ts';
 
-const only = process.argv[2];
-const lines: string[] = [];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-if (!only || only === 'compile') {
-  const hosts = 2000;
-  const tasks = 40;
-  const { seconds, peakRssMb } = await benchCompile(hosts, tasks);
-  lines.push(`compile: ${hosts} hosts x ${tasks} tasks in ${seconds.toFixed(2)}s, peak RSS ${peakRssMb.toFixed(0)} MB`);
+function sizes(text: string | undefined, fallback: readonly number[], flag: string): number[] {
+  if (text === undefined) return [...fallback];
+  const list = text.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1 || n > 200)) {
+    log(`error: ${flag} takes node counts like 1,10,30 (whole numbers 1-200), not '${text}'`);
+    process.exit(1);
+  }
+  return list;
 }
 
-if (!only || only === 'engine') {
+let args;
+try {
+  args = parseArgs({
+    options: {
+      nodes: { type: 'string' },
+      'ansible-nodes': { type: 'string' },
+      'with-ansible': { type: 'boolean', default: false },
+      'no-ansible': { type: 'boolean', default: false },
+      'skip-compile': { type: 'boolean', default: false },
+      'skip-engine': { type: 'boolean', default: false },
+    },
+  }).values;
+} catch (e) {
+  log(`error: ${(e as Error).message} (options: --nodes, --ansible-nodes, --with-ansible, --no-ansible, --skip-compile, --skip-engine)`);
+  process.exit(1);
+}
+
+const nodeSizes = sizes(args.nodes, BENCH_SIZES, '--nodes');
+const ansibleSizes = sizes(args['ansible-nodes'], ANSIBLE_SIZES, '--ansible-nodes');
+const sampler = loadSampler();
+const results: BenchResults = { formatVersion: 1, date: new Date().toISOString(), commit: gitCommit(), machine: machine(sampler.stop(), undefined), notRun: [] };
+const running = loadSampler();
+
+if (!args['skip-compile']) {
+  // First, while this process holds nothing else: its peak RSS is compile's.
+  const hosts = 2000;
+  const tasksPerHost = 40;
+  log(`compile: ${hosts} hosts × ${tasksPerHost} tasks…`);
+  const { seconds, peakRssMb } = await benchCompile(hosts, tasksPerHost);
+  results.compile = { hosts, tasksPerHost, seconds, peakRssMb };
+}
+
+let ansibleVersion: string | undefined;
+if (!args['skip-engine']) {
+  let unavailable: string | undefined;
+  if (args['no-ansible']) unavailable = 'not run (--no-ansible)';
+  else {
+    let found = ansibleAvailable();
+    if (!found.ok && args['with-ansible']) {
+      installAnsible(log);
+      found = ansibleAvailable();
+    }
+    ansibleVersion = found.version;
+    if (!found.ok) unavailable = `not run: ${found.reason}`;
+  }
   try {
-    lines.push(...renderEngineRows(await benchEngine(undefined, log)));
-    lines.push('  (floor: N ssh2 connections each running one no-op; goal: a no-change check within 1.5x of it)');
+    results.engine = await benchEngine({ sizes: nodeSizes, ansibleSizes, ansibleUnavailable: unavailable, log });
   } catch (error) {
-    lines.push(`engine: not run: ${(error as Error).message}`);
+    results.notRun.push(`engine: ${(error as Error).message}`);
     process.exitCode = 1;
   }
 }
 
-process.stdout.write(`${lines.join('\n')}\n`);
+results.machine = machine(running.stop(), ansibleVersion);
+const markdown = renderMarkdown(results);
+const dir = new URL('./results/', import.meta.url).pathname;
+mkdirSync(dir, { recursive: true });
+writeFileSync(`${dir}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(`${dir}latest.md`, markdown);
+process.stdout.write(markdown);
+log(`written: bench/results/latest.json, bench/results/latest.md`);
