@@ -41,6 +41,8 @@ export interface CompileOptions {
   moduleNames?: () => string[];
   /** zonectl's own roles directory (default: the package's `roles/`); for tests. */
   projectRoles?: string;
+  /** User for hosts whose inventory names none (default: the inventory loader's, the local user); give it to keep compile independent of who runs it. */
+  localUser?: string;
 }
 
 export interface CompileResult {
@@ -69,7 +71,7 @@ export function compilePlan(options: CompileOptions): CompileResult {
   if (options.inventory.length === 0) load.add('no inventory given', undefined, 'give -i FILE or -i DIRECTORY');
   else {
     try {
-      const loaded = loadInventory(options.inventory, { cwd, render: renderForInventory });
+      const loaded = loadInventory(options.inventory, { cwd, render: renderForInventory, ...(options.localUser === undefined ? {} : { localUser: options.localUser }) });
       for (const file of loaded.files) sources.record(sources.resolve(file));
       inventory = loaded;
     } catch (error) {
@@ -78,7 +80,8 @@ export function compilePlan(options: CompileOptions): CompileResult {
     }
   }
   if (options.playbooks.length === 0) load.add('no playbook given', undefined, 'name one or more playbook files');
-  const roles = new RoleLoader(sources, (options.rolesPath ?? []).map((d) => sources.resolve(d)), options.projectRoles);
+  const projectRoles = options.projectRoles === undefined ? undefined : sources.resolve(options.projectRoles);
+  const roles = new RoleLoader(sources, (options.rolesPath ?? []).map((d) => sources.resolve(d)), projectRoles);
   const plays = loadPlaybooks(options.playbooks, {
     sources,
     errors: load,

@@ -127,3 +127,10 @@ describe('compile: the zone fixture', () => {
     expect(kvm).toContain('    handlers:\n    1.h1 restart agent [command] run="/etc/init.d/cloudstack-agent restart"\n');
   });
 });
+
+describe('compile is independent of who runs it', () => {
+  it('localUser sets the user of hosts whose inventory names none', () => {
+    const { plan } = compileFixture('rolesearch', { inventory: ['inventory.yml'], playbooks: ['playbooks/site.yml'], rolesPath: ['extra-roles'], projectRoles: 'shipped', localUser: 'operator' });
+    expect(plan.hosts.kvm01?.connection.user).toBe('operator');
+  });
+});
