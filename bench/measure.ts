@@ -44,7 +44,7 @@ export function measure(command: string, args: string[], options: { env?: NodeJS
         if (user === undefined || sys === undefined || rssKb === undefined || [user, sys, rssKb].some(Number.isNaN)) throw new Error(`unexpected GNU time output: ${last}`);
         resolve({ wallSeconds, cpuSeconds: user + sys, peakRssMb: rssKb / 1024, code: code ?? 255, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
       } catch (e) {
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
