@@ -11,7 +11,10 @@ function zonectl(dir: string, ...args: string[]): { code: number | null; stdout:
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-describe('zonectl validate', () => {
+// Each test starts zonectl (and tsx); on a busy machine that takes seconds.
+const SLOW = { timeout: 60_000 };
+
+describe('zonectl validate', SLOW, () => {
   it('exit 0 and a summary when valid; warnings on stderr', () => {
     const run = zonectl('zone', 'validate', '-i', 'inventory', 'site.yml');
     expect(run).toEqual({ code: 0, stdout: 'valid: 1 playbook, 3 hosts, 9 tasks\n', stderr: "warning: site.yml:45:10: play 'nobody' matches no hosts\n" });
@@ -45,7 +48,7 @@ describe('zonectl validate', () => {
   });
 });
 
-describe('zonectl compile', () => {
+describe('zonectl compile', SLOW, () => {
   it('prints the readable listing, honouring --limit, --tags and -e', () => {
     const run = zonectl('zone', 'compile', '-i', 'inventory', 'site.yml', '--limit', 'kvm02', '--tags', 'sysctl', '-e', 'backlog=7000');
     expect(run.code).toBe(0);
