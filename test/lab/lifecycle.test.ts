@@ -69,6 +69,14 @@ labSuite('lab lifecycle (real namespaces, sshd, OVS, FRR)', () => {
     expect(r.stderr).toContain('Host key verification failed');
   });
 
+  const ansible = existsSync('/usr/bin/ansible');
+  it.skipIf(!ansible)(`Ansible reads the inventory unchanged and reaches every node with strict host key checking${ansible ? '' : ' (skipped: ansible is not installed)'}`, async () => {
+    const l = get();
+    const r = await tryRun(['ansible', '-i', l.inventoryFile, 'all', '-m', 'ping', '-o'], { timeoutMs: 120_000 });
+    expect(r.code).toBe(0);
+    for (const n of l.nodes) expect(r.stdout).toMatch(new RegExp(`^${n.name} \\| SUCCESS => .*"ping": "pong"`, 'm'));
+  });
+
   it("listens for ssh only on the node's management address", async () => {
     const l = get();
     const kvm = l.nodes.find((n) => n.name === 'kvm01');
