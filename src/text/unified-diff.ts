@@ -24,24 +24,29 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-/** Beyond this many differing lines the diff falls back to delete-all/insert-all. */
-const MAX_EDIT_LINES = 20_000;
+/**
+ * Past this many edits Myers' search costs too much memory and time; the
+ * differing middle is then shown as all removed, then all added.
+ */
+const MAX_EDITS = 2_000;
+
+function replaceAll(a: string[], b: string[]): Op[] {
+  return [...a.map((line): Op => ({ kind: '-', line })), ...b.map((line): Op => ({ kind: '+', line }))];
+}
 
 function myers(a: string[], b: string[]): Op[] {
   const n = a.length;
   const m = b.length;
+  if (n === 0 || m === 0) return replaceAll(a, b);
   const max = n + m;
-  if (max === 0) return [];
-  if (max > MAX_EDIT_LINES) {
-    return [...a.map((line): Op => ({ kind: '-', line })), ...b.map((line): Op => ({ kind: '+', line }))];
-  }
   const offset = max;
-  let v = new Int32Array(2 * max + 2);
+  const v = new Int32Array(2 * max + 2);
+  // trace[d] holds v[-d..d] as it was before step d: memory grows with d², not d·(n+m).
   const trace: Int32Array[] = [];
   let found = false;
   for (let d = 0; d <= max && !found; d++) {
-    trace.push(v.slice());
-    const next = v.slice();
+    if (d > MAX_EDITS) return replaceAll(a, b);
+    trace.push(v.slice(offset - d, offset + d + 1));
     for (let k = -d; k <= d; k += 2) {
       let x: number;
       if (k === -d || (k !== d && (v[offset + k - 1] as number) < (v[offset + k + 1] as number))) x = v[offset + k + 1] as number;
@@ -51,13 +56,12 @@ function myers(a: string[], b: string[]): Op[] {
         x++;
         y++;
       }
-      next[offset + k] = x;
+      v[offset + k] = x;
       if (x >= n && y >= m) {
         found = true;
         break;
       }
     }
-    v = next;
   }
   // Walk back through the trace to recover the edit script.
   const ops: Op[] = [];
@@ -65,11 +69,13 @@ function myers(a: string[], b: string[]): Op[] {
   let y = m;
   for (let d = trace.length - 1; d >= 0; d--) {
     const tv = trace[d] as Int32Array;
+    // tv[i] is v[i - d] before step d.
+    const at = (k: number): number => (k < -d || k > d ? -1 : (tv[k + d] as number));
     const k = x - y;
     let prevK: number;
-    if (k === -d || (k !== d && (tv[offset + k - 1] as number) < (tv[offset + k + 1] as number))) prevK = k + 1;
+    if (k === -d || (k !== d && at(k - 1) < at(k + 1))) prevK = k + 1;
     else prevK = k - 1;
-    const prevX = d === 0 ? 0 : (tv[offset + prevK] as number);
+    const prevX = d === 0 ? 0 : at(prevK);
     const prevY = d === 0 ? 0 : prevX - prevK;
     while (x > prevX && y > prevY) {
       ops.push({ kind: ' ', line: a[x - 1] as string });

@@ -42,6 +42,22 @@ describe('unifiedDiff', () => {
     });
   }
 
+  it('diffs a new 20,000-line file as one hunk of additions', () => {
+    const big = Array.from({ length: 20_000 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const diff = unifiedDiff('', big);
+    expect(diff.startsWith('--- before\n+++ after\n@@ -0,0 +1,20000 @@\n+line 0\n')).toBe(true);
+    expect(diff.split('\n').filter((l) => l.startsWith('+line')).length).toBe(20_000);
+  });
+
+  it('falls back to remove-all/add-all when the texts share almost nothing', () => {
+    const a = Array.from({ length: 3000 }, (_, i) => `a${i}`).join('\n') + '\n';
+    const b = Array.from({ length: 3000 }, (_, i) => `b${i}`).join('\n') + '\n';
+    const diff = unifiedDiff(a, b);
+    expect(diff.split('\n').filter((l) => l.startsWith('-a')).length).toBe(3000);
+    expect(diff.split('\n').filter((l) => l.startsWith('+b')).length).toBe(3000);
+    expect(diff).toBe(gnuDiff(a, b));
+  });
+
   it('uses the given file names', () => {
     expect(unifiedDiff('a\n', 'b\n', { oldName: '/etc/x (on host)', newName: '/etc/x (desired)' })).toBe(
       '--- /etc/x (on host)\n+++ /etc/x (desired)\n@@ -1 +1 @@\n-a\n+b\n',
