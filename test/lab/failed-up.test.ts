@@ -66,10 +66,16 @@ labSuite('lab down after a failed up', () => {
     expect(await labStatus()).not.toContainEqual(expect.objectContaining({ name }));
   });
 
-  it('a lab taken down leaves another lab running', async () => {
+  it('up takes away what the topology no longer has; a lab taken down leaves another lab running', async () => {
     other = await startLab('h3o', { nodes: { a: {} } });
-    writeFileSync(file, yaml.dump({ name, nodes: { n1: {} } }));
+    writeFileSync(file, yaml.dump({ name, nodes: { n1: {}, n2: {}, n3: {} }, links: [['n1:eth1', 'n2:eth1']], segments: [{ name: 'seg', endpoints: ['n1:eth2', 'n3:eth2'] }] }));
     await labUp(file);
+    writeFileSync(file, yaml.dump({ name, nodes: { n1: {}, n3: {} } }));
+    const shrunk = await labUp(file);
+    expect(shrunk.changes).toEqual(expect.arrayContaining(['removed node n2', 'removed link n1:eth1 - n2:eth1', 'removed n1:eth2 from segment seg', 'removed segment seg']));
+    expect(listNetns().filter((n) => n.startsWith(netnsPrefix(name))).sort()).toEqual([`${netnsPrefix(name)}n1`, `${netnsPrefix(name)}n3`]);
+    expect((await listLinks()).map((l) => l.ifname).filter((n) => isLabHostIface(name, n)).sort()).toEqual([`z${name}-m`, `z${name}-m0`, `z${name}-m2`]);
+    expect((await labUp(file)).changes).toEqual([]);
     await labDown(name);
     expect(await leftovers(name)).toEqual([]);
     expect((await sshRun(other, 'a', 'hostname')).stdout.trim()).toBe('a');
