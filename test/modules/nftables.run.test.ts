@@ -132,6 +132,16 @@ describe.runIf(runs)('nftables in a network namespace', () => {
     expect(others()).toBe(othersBefore);
   });
 
+  it('rules matching a host interface by index (iif) compare and persist like any other', () => {
+    runSh('ip tuntap add dev zc-h9-tap0 mode tap', NS);
+    const p = params({ family: 'inet', table: 'by_index', content: 'chain input {\n  type filter hook input priority 0; policy accept;\n  iif zc-h9-tap0 tcp dport 22 accept\n}\n' });
+    const { first, second } = converge(nft, p, NS);
+    expect(summaries(first)[0]).toBe('create table inet by_index (1 chain, 1 rule)');
+    expect(second).toEqual([]);
+    expect(readFileSync(`${dir}/nftables.d/zonectl-inet-by_index.nft`, 'utf8')).toContain('\t\tiif "zc-h9-tap0" tcp dport 22 accept\n');
+    converge(nft, params({ family: 'inet', table: 'by_index', state: 'absent' }), NS);
+  });
+
   it('a second table shares the include line', () => {
     const { first, second } = converge(nft, params({ family: 'inet', table: 'zonectl_host', content: 'chain input {\n  type filter hook input priority 0; policy accept;\n}\n' }), NS);
     expect(summaries(first)).toEqual([

@@ -115,6 +115,12 @@ describe('nftables probe → diff (recorded)', () => {
     expect(() => diffOf('escape')).toThrow(/the content of table ip ip4_firewall reaches beyond its own table \(after loading it, nft lists: table ip ip4_firewall\)/);
   });
 
+  it('a rule that needs its device at load time (iif, by index) loads: host interfaces named in the body are mirrored', () => {
+    const changes = diffOf('iif-mirrored');
+    expect(summaries(changes)[0]).toBe('create table inet by_index (1 chain, 1 rule)');
+    expect(changes[0]?.diff).toContain('+\t\tiif "tenant0" tcp dport 22 accept\n');
+  });
+
   it("the operator's own nftables.conf gets the include line added", () => {
     expect(summaries(diffOf('operator-conf')).at(-1)).toBe('add include "/tmp/zc-h9-rec/nftables.d/zonectl-*.nft" to /tmp/zc-h9-rec/nftables.conf');
   });
@@ -164,7 +170,7 @@ describe('nftables commands', () => {
   it('persists atomically, canonicalised in a private namespace, never flushing the ruleset', () => {
     const text = cmds([{ op: 'persist' }, { op: 'include', create: true }]);
     expect(text).toContain('mkdir -p /etc/nftables.d');
-    expect(text).toContain("unshare --net sh -c 'nft -f - && nft -s list table inet zonectl_host'");
+    expect(text).toMatch(/printf '%s' "\$zc_desired" \| \(set -f; unshare --net sh -c '.*nft -f - && nft -s list table inet zonectl_host' zonectl \$zc_ifs\)/);
     expect(text).toContain('mv -f "$zc_new" /etc/nftables.d/zonectl-inet-zonectl_host.nft');
     expect(text).toContain(`if [ ! -e /etc/nftables.conf ]; then`);
     expect(text).not.toContain('flush ruleset');

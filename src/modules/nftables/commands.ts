@@ -9,12 +9,13 @@
  * made again in a private network namespace (never from the live table, whose
  * dynamic sets may hold elements added by traffic), written atomically.
  */
-import { quote, command } from '../../shell/quote.ts';
+import { quote } from '../../shell/quote.ts';
 import { tableId } from '../../nft/names.ts';
-import { deleteTableText, persistedPrefix, replaceTableText, tableText } from '../../nft/transaction.ts';
+import { deleteTableText, persistedPrefix, replaceTableText } from '../../nft/transaction.ts';
 import type { Change } from '../contract.ts';
 import { atomicWriteScript, printText } from '../file/write.ts';
 import type { NftablesChangeData } from './diff.ts';
+import { canonicalListingCommand, desiredVariables } from './private.ts';
 import type { NftablesParams } from './schema.ts';
 import { includeLine, persistPath } from './schema.ts';
 
@@ -34,12 +35,11 @@ function replaceScript(p: NftablesParams): string {
 }
 
 function persistScript(p: NftablesParams): string {
-  const listing = `${printText(tableText(p.family, p.table, p.content ?? ''))} | unshare --net sh -c ${quote(`nft -f - && ${command('nft', '-s', 'list', 'table', p.family, p.table)}`)}`;
   return [
     `mkdir -p ${quote(p.persist_dir)}`,
     atomicWriteScript({
       path: persistPath(p),
-      produce: `${printText(persistedPrefix(p.family, p.table))}\nzc_listing=$(${listing})\nprintf '%s\\n' "$zc_listing"`,
+      produce: `${desiredVariables(p)}\n${printText(persistedPrefix(p.family, p.table))}\nzc_listing=$(${canonicalListingCommand(p)})\nprintf '%s\\n' "$zc_listing"`,
       newFileMode: '0644',
     }),
   ].join('\n');

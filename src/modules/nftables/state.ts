@@ -23,7 +23,7 @@ import { fileProbe } from '../file/probe.ts';
 import { parseFileProbe } from '../file/parse.ts';
 import type { FileState } from '../file/parse.ts';
 import { SENTINEL_TABLE, tableId } from '../../nft/names.ts';
-import { tableText } from '../../nft/transaction.ts';
+import { desiredVariables, inPrivateNetns } from './private.ts';
 import type { NftablesParams } from './schema.ts';
 import { persistPath } from './schema.ts';
 
@@ -71,11 +71,11 @@ export function nftablesProbe(p: NftablesParams): string {
     `if printf '%s\\n' "$zc_out" | grep -qxF ${quote(id)}; then zc_out=$(${command('nft', '-s', 'list', 'table', p.family, p.table)} 2>&1); zc_nft_emit live $? "$zc_out"; fi`,
   ];
   if (p.state === 'present') {
-    const desired = tableText(p.family, p.table, p.content ?? '');
     lines.push(
       `if command -v unshare >/dev/null 2>&1; then zc_out=$(unshare --net true 2>&1); zc_st=$?; else zc_out='unshare is not installed (util-linux)'; zc_st=127; fi`,
       `zc_nft_emit private "$zc_st" "$zc_out"`,
-      `if [ "$zc_st" -eq 0 ]; then zc_out=$(printf '%s' ${quote(desired)} | unshare --net sh -c ${quote(canonicaliseScript(p))} 2>&1); zc_nft_emit desired $? "$zc_out"; fi`,
+      desiredVariables(p),
+      `if [ "$zc_st" -eq 0 ]; then zc_out=$(${inPrivateNetns(canonicaliseScript(p))} 2>&1); zc_nft_emit desired $? "$zc_out"; fi`,
     );
   }
   lines.push('fi');
