@@ -9,7 +9,8 @@ import { TaskError } from '../modules/contract.ts';
 import { netnsProcesses, run, sleep, tryRun, type ProcessSnapshot } from './host.ts';
 import { bootScript, READY_FILE, type BootPaths } from './node-script.ts';
 
-const BOOT_TIMEOUT_MS = 20_000;
+// Generous: on a machine busy with other labs a boot can take seconds.
+const BOOT_TIMEOUT_MS = 60_000;
 
 /** The node's init (PID 1 of its PID namespace) on the controller, if it runs. */
 export function nodeInit(netns: string, snapshot?: ProcessSnapshot): number | undefined {

@@ -573,10 +573,10 @@ function writeIfChanged(file: string, text: string): boolean {
 
 /** sshd binds at start, but a node counts as up only when its port answers. */
 async function waitForSshd(nodes: NodeRecord[]): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   let pending = nodes;
   while (pending.length > 0) {
-    const answers = await Promise.all(pending.map((n) => sshdAnswers(n.address, 1000)));
+    const answers = await Promise.all(pending.map((n) => sshdAnswers(n.address, 3000)));
     pending = pending.filter((_, i) => !answers[i]);
     if (pending.length === 0) return;
     if (Date.now() > deadline) throw new TaskError(`sshd does not answer on ${pending.map((n) => `${n.name} (${n.address})`).join(', ')}`);
