@@ -173,6 +173,8 @@ describe('nftables commands', () => {
     expect(text).toMatch(/printf '%s' "\$zc_desired" \| \(set -f; unshare --net sh -c '.*nft -f - && nft -s list table inet zonectl_host' zonectl \$zc_ifs\)/);
     expect(text).toContain('mv -f "$zc_new" /etc/nftables.d/zonectl-inet-zonectl_host.nft');
     expect(text).toContain(`if [ ! -e /etc/nftables.conf ]; then`);
+    // Made by an earlier task of the same run with another persist_dir: the line is still appended.
+    expect(text).toContain(`if ! grep -qxF 'include "/etc/nftables.d/zonectl-*.nft"' /etc/nftables.conf; then`);
     expect(text).not.toContain('flush ruleset');
   });
 

@@ -48,14 +48,15 @@ function persistScript(p: NftablesParams): string {
 function includeScript(p: NftablesParams, create: boolean): string {
   const file = quote(p.include_from);
   const line = quote(includeLine(p));
-  if (create) {
-    // A minimal file Debian's nftables service can read; never `flush ruleset`
-    // (that would drop libvirt's, Docker's and the agent's tables at boot).
-    return `if [ ! -e ${file} ]; then\n${atomicWriteScript({ path: p.include_from, produce: printText(`#!/usr/sbin/nft -f\n\n${includeLine(p)}\n`), newFileMode: '0755' })}\nfi`;
-  }
   // Appended once, even when several tasks add it in one run; every other line kept.
   const produce = `cat ${file}\nif [ -s ${file} ] && [ "$(tail -c 1 ${file})" != '' ]; then echo; fi\nprintf '%s\\n' ${line}`;
-  return `if ! grep -qxF ${line} ${file}; then\n${atomicWriteScript({ path: p.include_from, produce })}\nfi`;
+  const append = `if ! grep -qxF ${line} ${file}; then\n${atomicWriteScript({ path: p.include_from, produce })}\nfi`;
+  if (!create) return append;
+  // A minimal file Debian's nftables service can read; never `flush ruleset`
+  // (that would drop libvirt's, Docker's and the agent's tables at boot). An
+  // earlier task of the same run may have made it already: then append.
+  const made = atomicWriteScript({ path: p.include_from, produce: printText(`#!/usr/sbin/nft -f\n\n${includeLine(p)}\n`), newFileMode: '0755' });
+  return `if [ ! -e ${file} ]; then\n${made}\nfi\n${append}`;
 }
 
 export function nftablesCommands(changes: readonly Change[], p: NftablesParams): string {
