@@ -359,12 +359,24 @@ async function ensureNodesInside(
       result = await runInNode(p.init, p.script);
     }
     const [report = '', linksJson = '[]'] = result.stdout.split(`${LINKS_MARKER}\n`);
-    for (const line of report.split('\n')) if (line.startsWith('changed: ')) changed(`${nr.name}: ${line.slice(9)}`);
+    const done = report.split('\n').filter((l) => l.startsWith('changed: ')).map((l) => l.slice(9));
+    if (done.length > 0) changed(`${nr.name}: ${summarise(done)}`);
     if (result.code !== 0) failures.push(`${nr.name}: setting up the node failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-5).join(' / ')}`);
     else linksOf.set(nr.name, JSON.parse(linksJson) as HostLink[]);
   }
   if (failures.length > 0) throw new TaskError(failures.join('; '));
   return linksOf;
+}
+
+/** One line for what a node's ensure script did; many file writes or removals become a count. */
+export function summarise(done: string[]): string {
+  const parts: string[] = [];
+  for (const verb of ['wrote', 'removed']) {
+    const files = done.filter((d) => d.startsWith(`${verb} /`));
+    if (files.length > 2) parts.push(`${verb} ${files.length} files`);
+  }
+  const kept = done.filter((d) => !(/^(wrote|removed) \//.test(d) && parts.some((p) => p.startsWith(d.split(' ')[0] as string))));
+  return [...kept, ...parts].join(', ');
 }
 
 interface PreparedNode {

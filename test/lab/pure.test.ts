@@ -16,7 +16,7 @@ import { defaultSubnetCandidates, ipv4Range, isLabHostIface, mgmtHostIface, node
 import { bootScript, ensureScript, sshdConfig } from '../../src/lab/node-script.ts';
 import { missingPackages } from '../../src/lab/preflight.ts';
 import { parseTopology } from '../../src/lab/topology.ts';
-import { chooseSubnet } from '../../src/lab/up.ts';
+import { chooseSubnet, summarise } from '../../src/lab/up.ts';
 
 const routes = JSON.parse(readFileSync(new URL('../fixtures/lab/ip-route-table-all.json', import.meta.url), 'utf8')) as HostRoute[];
 
@@ -71,6 +71,14 @@ describe('choosing the management subnet (routes recorded on this machine)', () 
     expect(name).toBeDefined();
     expect(chooseSubnet(parseTopology(`name: ${name}\nnodes: {n1: }\n`), undefined, routes, `z${name}-m`).cidr).toBe('10.213.111.0/24');
     expect(defaultSubnetCandidates('t1')).toHaveLength(256);
+  });
+});
+
+describe('what up prints for a node', () => {
+  it('is one line; three or more file writes or removals become a count', () => {
+    expect(summarise(['started sshd'])).toBe('started sshd');
+    expect(summarise(['wrote /etc/hostname', 'wrote /etc/hosts', 'reloaded sshd'])).toBe('wrote /etc/hostname, wrote /etc/hosts, reloaded sshd');
+    expect(summarise(['mgmt0 up', 'removed /a', 'removed /b', 'removed /c', 'wrote /x', 'wrote /y', 'wrote /z', 'started sshd'])).toBe('mgmt0 up, started sshd, wrote 3 files, removed 3 files');
   });
 });
 
