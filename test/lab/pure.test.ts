@@ -4,7 +4,7 @@
  * scripts (checked by bash's own parser), preflight and the CLI's errors.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { describe, expect, it, vi } from 'vitest';
 import { renderStatus } from '../../src/cli/commands/lab.ts';
@@ -153,11 +153,14 @@ describe('generated shell scripts', () => {
     const call = script.slice(start, script.indexOf('; fi\n', start) + 5);
     const putOnly = [helpers, put, call];
     const run = () => spawnSync('bash', ['-c', `set -eu\nsshd_dirty=0\n${putOnly.join('')}`]).stdout.toString();
-    expect(run()).toBe(`changed: wrote ${target}\n`);
-    expect(readFileSync(target, 'utf8')).toBe(hostile);
-    expect((statSync(target).mode & 0o777).toString(8)).toBe('640');
-    expect(run()).toBe('');
-    spawnSync('rm', ['-rf', dir]);
+    try {
+      expect(run()).toBe(`changed: wrote ${target}\n`);
+      expect(readFileSync(target, 'utf8')).toBe(hostile);
+      expect((statSync(target).mode & 0o777).toString(8)).toBe('640');
+      expect(run()).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sshd listens only on the management address and takes keys only', () => {
