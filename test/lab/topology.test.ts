@@ -2,6 +2,7 @@
  * Topology files: what a valid one becomes, and the exact `file:line:col` of
  * every kind of mistake. Pure: no root needed. Fixtures are in test/fixtures/lab/.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UserError, UserErrors } from '../../src/errors/index.ts';
 import { loadTopology, parseTopology } from '../../src/lab/topology.ts';
@@ -52,6 +53,14 @@ describe('a valid topology', () => {
     expect(topo.segments).toEqual([
       { name: 'guest', mtu: 1450, endpoints: [{ node: 'kvm01', iface: 'eth2' }, { node: 'kvm02', iface: 'eth2' }, { node: 'rtr01', iface: 'eth2' }] },
     ]);
+  });
+
+  it('the example in docs/lab.md is valid', () => {
+    const doc = readFileSync(new URL('../../docs/lab.md', import.meta.url), 'utf8');
+    const example = /```yaml\n(name: [\s\S]*?)```/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    const t = parseTopology(example as string, 'docs/lab.md');
+    expect([t.nodes.length, t.links.length, t.segments.length]).toEqual([4, 2, 1]);
   });
 
   it('leaves the subnet to `lab up` when the file has none', () => {
