@@ -103,7 +103,7 @@ export function formatReloadDiff(diff: ReloadDiff): string {
       while (same < l.context.length && same < shown.length && shown[same] === l.context[same]) same++;
       for (const c of l.context.slice(same)) out.push(`  ${c}`);
       out.push(`${mark} ${l.line}`);
-      shown = l.context;
+      shown = [...l.context, l.line];
     }
   }
   return out.join('\n');

@@ -94,6 +94,8 @@ function staticRouteLine(r: StaticRoute): string {
 
 function prefixListLines(list: PrefixList): string[] {
   const keyword = list.family === 4 ? 'ip' : 'ipv6';
+  // A list defined empty matches nothing: say so, so that route maps naming it have it to refer to.
+  if (list.entries.length === 0) return [`${keyword} prefix-list ${list.name} seq 5 deny any`];
   return [...list.entries]
     .sort((a, b) => a.seq - b.seq)
     .map((e) => {

@@ -48,7 +48,7 @@ describe('frr params', () => {
       'bgp.address_families.ipv4_unicast.networks.0: network 2001:db8::/48 is not an IPv4 network (it belongs in ipv6_unicast)',
     ]);
     expect(messages({ daemons: ['bgpd', 'nosuchd'] })[0]).toMatch(/^daemons: daemons is a list of daemons that run/);
-    expect(messages({ bgp: { asn: 65001, bogus: 1 } })).toEqual(['bgp: unknown parameter bogus (allowed: asn, router_id, ebgp_requires_policy, neighbors, address_families)']);
+    expect(messages({ bgp: { asn: 65001, bogus: 1 } })).toEqual(['bgp: unknown parameter bogus (allowed: asn, router_id, ebgp_requires_policy, neighbor_defaults, neighbors, address_families)']);
   });
 
   it('refuses a route map or prefix list that is used but not defined', () => {

@@ -32,9 +32,10 @@ export function desiredConfig(p: FrrParams): string | undefined {
  * leaves for the host; the message never shows the value.
  */
 function checkPasswords(p: FrrParams): void {
-  for (const n of p.bgp?.neighbors ?? []) {
+  const all = [...(p.bgp?.neighbors ?? []), { address: 'neighbor_defaults', password: p.bgp?.neighbor_defaults?.password }];
+  for (const n of all) {
     if (n.password !== undefined && !/^[\x21-\x7e]{1,80}$/.test(n.password)) {
-      throw new TaskError(`the password of neighbor ${n.address} must be 1-80 printable ASCII characters without spaces`);
+      throw new TaskError(`the password of ${n.address === 'neighbor_defaults' ? 'neighbor_defaults' : `neighbor ${n.address}`} must be 1-80 printable ASCII characters without spaces`);
     }
   }
 }
@@ -43,7 +44,7 @@ export const frrModule = defineModule<FrrParams, FrrState>({
   name: 'frr',
   doc: frrDoc,
   schema: frrParams,
-  secretParams: ['bgp.neighbors.*.password'],
+  secretParams: ['bgp.neighbors.*.password', 'bgp.neighbor_defaults.password'],
   // The configuration is rendered once, at compile time: the plan holds the exact text.
   prepare(params, ctx) {
     const config = params.src !== undefined ? ctx.render(ctx.readFile('templates', params.src), params.src) : desiredConfig(params);

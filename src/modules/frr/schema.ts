@@ -61,34 +61,42 @@ const network = (what: string) =>
     return formatCidr(cidr);
   });
 
+/** What a neighbour can say besides its address and AS (also what neighbor_defaults can give every neighbour). */
+const neighborSettings = {
+  // A placeholder in plans; checked on the host once revealed (see probe.ts).
+  password: z.string({ invalid_type_error: 'password must be a string' }).min(1, 'password must not be empty').optional(),
+  description: lineText('description').optional(),
+  ebgp_multihop: z
+    .union([z.boolean(), z.number().int().min(1).max(255)], { errorMap: () => ({ message: 'ebgp_multihop must be true (255 hops) or a hop count 1-255' }) })
+    .transform((v) => (v === true ? 255 : v === false ? undefined : v))
+    .optional(),
+  update_source: z.string().transform((v, ctx) => {
+    const ip = canonicalIp(v.trim());
+    if (ip !== undefined) return ip;
+    const iface = interfaceName('update_source').safeParse(v);
+    if (!iface.success) {
+      ctx.addIssue({ code: custom, message: `update_source ${v} is neither an address nor an interface name` });
+      return z.NEVER;
+    }
+    return v;
+  }).optional(),
+  route_map_in: listName('route_map_in').optional(),
+  route_map_out: listName('route_map_out').optional(),
+  soft_reconfiguration: z.boolean({ invalid_type_error: 'soft_reconfiguration must be true or false' }).optional(),
+  shutdown: z.boolean({ invalid_type_error: 'shutdown must be true or false' }).optional(),
+};
+
 const neighbor = strictObject(
   {
     address: ipAddress('neighbor address'),
     remote_as: z.union([asn, z.enum(['internal', 'external'])], { errorMap: () => ({ message: `remote_as must be internal, external or ${ASN_HINT}` }) }),
-    // A placeholder in plans; checked on the host once revealed (see probe.ts).
-    password: z.string({ invalid_type_error: 'password must be a string' }).min(1, 'password must not be empty').optional(),
-    description: lineText('description').optional(),
-    ebgp_multihop: z
-      .union([z.boolean(), z.number().int().min(1).max(255)], { errorMap: () => ({ message: 'ebgp_multihop must be true (255 hops) or a hop count 1-255' }) })
-      .transform((v) => (v === true ? 255 : v === false ? undefined : v))
-      .optional(),
-    update_source: z.string().transform((v, ctx) => {
-      const ip = canonicalIp(v.trim());
-      if (ip !== undefined) return ip;
-      const iface = interfaceName('update_source').safeParse(v);
-      if (!iface.success) {
-        ctx.addIssue({ code: custom, message: `update_source ${v} is neither an address nor an interface name` });
-        return z.NEVER;
-      }
-      return v;
-    }).optional(),
-    route_map_in: listName('route_map_in').optional(),
-    route_map_out: listName('route_map_out').optional(),
-    soft_reconfiguration: z.boolean({ invalid_type_error: 'soft_reconfiguration must be true or false' }).optional(),
-    shutdown: z.boolean({ invalid_type_error: 'shutdown must be true or false' }).optional(),
+    ...neighborSettings,
   },
   'neighbor',
 );
+
+/** Settings every neighbour gets unless it sets them itself (a role's policy for all its peers). */
+const neighborDefaults = strictObject(neighborSettings, 'neighbor_defaults');
 
 const addressFamily = (family: 4 | 6) =>
   strictObject(
@@ -110,6 +118,7 @@ const bgp = strictObject(
     asn,
     router_id: ipv4Address('router_id').optional(),
     ebgp_requires_policy: z.boolean({ invalid_type_error: 'ebgp_requires_policy must be true or false' }).default(true),
+    neighbor_defaults: neighborDefaults.optional(),
     neighbors: z.array(neighbor).default([]),
     address_families: strictObject(
       {
@@ -122,7 +131,7 @@ const bgp = strictObject(
   'bgp',
 );
 
-const prefixListEntry = strictObject(
+const prefixListEntryObject = strictObject(
   {
     seq: z.number().int().min(1).max(4294967295).optional(),
     action: z.enum(['permit', 'deny'], { errorMap: () => ({ message: 'action must be permit or deny' }) }),
@@ -132,6 +141,9 @@ const prefixListEntry = strictObject(
   },
   'prefix list entry',
 );
+
+/** An entry, or just a network (or `any`): shorthand for `{action: permit, prefix: NETWORK}`, so a role can pass its list of networks. */
+const prefixListEntry = z.preprocess((v) => (typeof v === 'string' ? { action: 'permit', prefix: v } : v), prefixListEntryObject);
 
 const prefixList = z.union([
   z.array(prefixListEntry),
@@ -223,6 +235,12 @@ export const frrParams = strictObject(
 function checkReferences(p: { bgp?: z.output<typeof bgp> | undefined; route_maps: Record<string, z.output<typeof routeMapEntry>[]>; prefix_lists: Record<string, z.output<typeof prefixList>> }, ctx: z.RefinementCtx): void {
   const maps = Object.keys(p.route_maps);
   const seen = new Set<string>();
+  for (const key of ['route_map_in', 'route_map_out'] as const) {
+    const name = p.bgp?.neighbor_defaults?.[key];
+    if (name !== undefined && !maps.includes(name)) {
+      ctx.addIssue({ code: custom, path: ['bgp', 'neighbor_defaults', key], message: `route map ${name} is not defined in route_maps (defined: ${maps.join(', ') || 'none'})` });
+    }
+  }
   p.bgp?.neighbors.forEach((n, i) => {
     if (seen.has(n.address)) ctx.addIssue({ code: custom, path: ['bgp', 'neighbors', i, 'address'], message: `neighbor ${n.address} is listed twice` });
     seen.add(n.address);
@@ -274,6 +292,12 @@ function prefixListFamily(list: z.output<typeof prefixList>): 4 | 6 {
 
 export type FrrParams = z.output<typeof frrParams>;
 
+/** A neighbour with neighbor_defaults filled in where it says nothing itself. */
+function withDefaults<N extends object>(n: N, defaults: object | undefined): N {
+  const own = Object.fromEntries(Object.entries(n).filter(([, v]) => v !== undefined));
+  return { ...(defaults ?? {}), ...own } as N;
+}
+
 /** The schema's prefix lists, route maps, routes and BGP in the renderer's shape (sequence numbers filled in, FRR's step of 5). */
 export function structuredOf(p: FrrParams): { bgp?: BgpConfig; prefix_lists: PrefixList[]; route_maps: RouteMap[]; static_routes: StaticRoute[] } {
   const prefix_lists: PrefixList[] = Object.entries(p.prefix_lists).map(([name, list]) => {
@@ -293,7 +317,7 @@ export function structuredOf(p: FrrParams): { bgp?: BgpConfig; prefix_lists: Pre
       asn: p.bgp.asn,
       router_id: p.bgp.router_id,
       ebgp_requires_policy: p.bgp.ebgp_requires_policy,
-      neighbors: p.bgp.neighbors,
+      neighbors: p.bgp.neighbors.map((n) => withDefaults(n, p.bgp?.neighbor_defaults)),
       address_families: { ipv4_unicast: af(p.bgp.address_families.ipv4_unicast), ipv6_unicast: af(p.bgp.address_families.ipv6_unicast) },
     };
   }

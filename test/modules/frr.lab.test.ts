@@ -1,0 +1,236 @@
+/**
+ * The frr module and the frr-bgp role through the real CLI (`zonectl
+ * apply/check/plan` over SSH) on a lab of two FRR 8.4.4 routers joined by a
+ * veth pair: r1 is a routed-mode router (role frr-bgp, AS 65001) announcing
+ * its tenant network; r2 is its upstream (AS 65002, structured params)
+ * announcing a default route and a network r1's policy must refuse. The
+ * session uses an MD5 password given as `!secret`, whose value must appear in
+ * no output and no saved plan.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { JsonReport } from '../../src/report/json.ts';
+import { labSuite, sshRun, startLab, stopLab, type LabState } from '../support/lab.ts';
+
+const TOPOLOGY = {
+  nodes: {
+    r1: { kind: 'router', services: [{ frr: { daemons: ['bgpd'] } }] },
+    r2: { kind: 'router', services: [{ frr: { daemons: ['bgpd'] } }] },
+  },
+  links: [['r1:eth1', 'r2:eth1']],
+};
+
+// A fresh value per run: it must never come back in anything zonectl prints or saves.
+const PASSWORD = `lab-${Math.random().toString(36).slice(2, 10)}-md5`;
+
+function playbook(r1Networks: string[]): string {
+  // The upstream first: plays run in order, and r1's play waits for its session.
+  return `
+- hosts: r2
+  tasks:
+    - name: upstream router
+      frr:
+        daemons: [bgpd]
+        hostname: r2
+        bgp:
+          asn: 65002
+          router_id: 10.99.0.2
+          ebgp_requires_policy: false
+          neighbors:
+            - {address: 10.99.0.1, remote_as: 65001, password: !secret bgp_lab, description: tenant router r1}
+          address_families:
+            ipv4_unicast: {networks: [0.0.0.0/0, 203.0.113.0/24]}
+        static_routes:
+          - {to: 0.0.0.0/0, blackhole: true}
+          - {to: 203.0.113.0/24, blackhole: true}
+
+- hosts: r1
+  roles:
+    - role: frr-bgp
+      vars:
+        frr_bgp_asn: 65001
+        frr_bgp_router_id: 10.99.0.1
+        frr_bgp_peers:
+          - {address: 10.99.0.2, remote_as: 65002, password: !secret bgp_lab, description: upstream r2}
+        frr_bgp_networks: ${JSON.stringify(r1Networks)}
+        frr_bgp_static_routes: ${JSON.stringify(r1Networks.map((n) => ({ to: n, blackhole: true })))}
+        frr_bgp_wait_timeout: 60
+`;
+}
+
+const REJECTED = `
+- hosts: r1
+  tasks:
+    - name: a configuration FRR rejects
+      frr:
+        config: |
+          frr defaults traditional
+          router bgp 65001
+           neighbor 10.99.0.2 remote-as 65002
+           bgp no-such-option
+          exit
+`;
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const outputs: string[] = [];
+
+function zonectl(args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, SSH_AUTH_SOCK: '', ZONECTL_SECRET_BGP_LAB: PASSWORD };
+    const child = spawn(new URL('../../bin/zonectl.js', import.meta.url).pathname, args, { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('close', (code) => {
+      outputs.push(stdout, stderr);
+      resolve({ code: code ?? 255, stdout, stderr });
+    });
+  });
+}
+
+/** host → change summaries, from `--json`. */
+function changes(result: CliResult): Record<string, string[]> {
+  let doc: JsonReport;
+  try {
+    doc = JSON.parse(result.stdout) as JsonReport;
+  } catch {
+    throw new Error(`zonectl printed no JSON (exit ${result.code}): ${result.stderr}${result.stdout}`);
+  }
+  const out: Record<string, string[]> = {};
+  for (const [name, host] of Object.entries(doc.hosts)) {
+    expect(host.error, `${name}: ${host.error}`).toBeUndefined();
+    for (const change of host.changes) (out[name] ??= []).push(change.summary);
+  }
+  return out;
+}
+
+interface Peer {
+  state: string;
+  connectionsEstablished: number;
+  connectionsDropped: number;
+  peerUptimeMsec: number;
+}
+
+labSuite('frr: BGP between two lab routers through the CLI', () => {
+  let lab: LabState | undefined;
+  let dir = '';
+  const get = (): LabState => lab as LabState;
+
+  async function ok(node: string, command: string): Promise<string> {
+    const r = await sshRun(get(), node, command);
+    if (r.code !== 0) throw new Error(`${node}: ${command}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  async function peer(node: string, address: string): Promise<Peer> {
+    const summary = JSON.parse(await ok(node, "vtysh -c 'show bgp summary json'")) as { ipv4Unicast?: { peers?: Record<string, Peer> } };
+    const p = summary.ipv4Unicast?.peers?.[address];
+    if (!p) throw new Error(`${node} has no BGP peer ${address}`);
+    return p;
+  }
+
+  /** Polls the kernel's table until a route appears (BGP updates take a moment after a reload). */
+  async function routeAppears(node: string, prefix: string): Promise<string> {
+    for (let i = 0; i < 60; i++) {
+      const line = (await ok(node, 'ip route')).split('\n').find((l) => l.startsWith(`${prefix} `));
+      if (line) return line;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`${node}: no route to ${prefix}`);
+  }
+
+  const file = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'zonectl-frr-lab-'));
+    lab = await startLab('frrl', TOPOLOGY);
+    await ok('r1', 'ip addr add 10.99.0.1/30 dev eth1 && ip link set eth1 up');
+    await ok('r2', 'ip addr add 10.99.0.2/30 dev eth1 && ip link set eth1 up');
+  });
+  afterAll(async () => {
+    await stopLab(lab);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('peers over eBGP with an MD5 password; each router learns what the other may send', async () => {
+    const result = await zonectl(['apply', '--json', '-i', get().inventoryFile, file('site.yml', playbook(['198.51.100.0/24']))]);
+    expect(result.code, `${result.stderr}${result.stdout.slice(0, 3000)}`).toBe(0);
+    const made = changes(result);
+    expect(made.r1).toContain('content of /etc/frr/frr.conf');
+    expect(made.r1?.some((s) => s.startsWith('running configuration (frr-reload.py, sessions stay up)'))).toBe(true);
+    // wait_for returned only once the sessions were up.
+    expect((await peer('r1', '10.99.0.2')).state).toBe('Established');
+    expect(await routeAppears('r2', '198.51.100.0/24')).toMatch(/via 10\.99\.0\.1 dev eth1 proto bgp/);
+    expect(await routeAppears('r1', 'default')).toMatch(/via 10\.99\.0\.2 dev eth1 proto bgp/);
+    // r1 accepts only the default route from upstream.
+    expect(await ok('r1', 'ip route')).not.toContain('203.0.113.0/24');
+    // The password is in FRR's configuration (where it belongs), installed frr:frr 0640.
+    expect(await ok('r1', "vtysh -c 'show running-config' | grep password")).toBe(` neighbor 10.99.0.2 password ${PASSWORD}\n`);
+    expect(await ok('r1', 'stat -c "%U:%G %a" /etc/frr/frr.conf')).toBe('frr:frr 640\n');
+  });
+
+  it('reports zero changes on the second run', async () => {
+    const result = await zonectl(['check', '--json', '-i', get().inventoryFile, join(dir, 'site.yml')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(changes(result)).toEqual({});
+  });
+
+  it('adds a network by reload: the existing session is not reset', async () => {
+    const before = await peer('r2', '10.99.0.1');
+    expect(before.state).toBe('Established');
+    const site = file('site-added.yml', playbook(['198.51.100.0/24', '198.51.100.128/25']));
+    const plan = await zonectl(['plan', '--json', '-o', join(dir, 'added.plan.json'), '-i', get().inventoryFile, site]);
+    expect(plan.code, plan.stderr).toBe(2);
+    const planned = changes(plan);
+    expect(planned.r2).toBeUndefined();
+    expect(planned.r1).toEqual(['content of /etc/frr/frr.conf', 'running configuration (frr-reload.py, sessions stay up): delete 0 lines, add 3']);
+    const apply = await zonectl(['apply', '--json', join(dir, 'added.plan.json')]);
+    expect(apply.code, `${apply.stderr}${apply.stdout.slice(0, 2000)}`).toBe(0);
+    expect(await routeAppears('r2', '198.51.100.128/25')).toMatch(/proto bgp/);
+    const after = await peer('r2', '10.99.0.1');
+    expect(after.state).toBe('Established');
+    expect(after.connectionsEstablished).toBe(before.connectionsEstablished);
+    expect(after.connectionsDropped).toBe(before.connectionsDropped);
+    // Uptime kept counting from the same start (FRR derives the epoch from it, so compare the uptime itself).
+    expect(after.peerUptimeMsec).toBeGreaterThanOrEqual(before.peerUptimeMsec);
+    const again = await zonectl(['check', '--json', '-i', get().inventoryFile, site]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(changes(again)).toEqual({});
+  });
+
+  it('a configuration FRR rejects fails the dry run and the apply; the running router stays untouched', async () => {
+    const running = await ok('r1', "vtysh -c 'show running-config'");
+    const installed = await ok('r1', 'cat /etc/frr/frr.conf');
+    const site = file('rejected.yml', REJECTED);
+    for (const command of ['check', 'apply']) {
+      const result = await zonectl([command, '--json', '-i', get().inventoryFile, site]);
+      expect(result.code).toBe(1);
+      const doc = JSON.parse(result.stdout) as JsonReport;
+      expect(doc.hosts.r1?.error).toMatch(/FRR rejects the new configuration \(vtysh -C -f, exit \d+\): line 4: % Unknown command.*bgp no-such-option.*nothing was installed/);
+    }
+    expect(await ok('r1', "vtysh -c 'show running-config'")).toBe(running);
+    expect(await ok('r1', 'cat /etc/frr/frr.conf')).toBe(installed);
+    expect((await peer('r1', '10.99.0.2')).state).toBe('Established');
+  });
+
+  it('the password appears in no output and no saved plan', async () => {
+    const text = await zonectl(['check', '-i', get().inventoryFile, join(dir, 'site-added.yml')]);
+    expect(text.code, text.stderr).toBe(0);
+    const plan = readFileSync(join(dir, 'added.plan.json'), 'utf8');
+    expect(plan).toContain('@@secret(bgp_lab)@@');
+    for (const out of [...outputs, plan]) expect(out).not.toContain(PASSWORD);
+  });
+});
