@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FileParams } from '../../src/modules/file/schema.ts';
 import type { TemplateParams } from '../../src/modules/template/schema.ts';
-import { moduleNamed, summaries } from './fixture.ts';
-import { applyChanges, check, converge } from './local-run.ts';
+import { COMPARE_IN_SHELL_MAX } from '../../src/modules/file/probe.ts';
+import { CTX, moduleNamed, summaries } from './fixture.ts';
+import { applyChanges, check, converge, runSh } from './local-run.ts';
 
 const file = moduleNamed<FileParams>('file');
 const template = moduleNamed<TemplateParams>('template');
@@ -143,5 +144,53 @@ describe('file through /bin/sh', () => {
     expect(summaries(first)).toEqual([`create ${dest} (mode 0640)`]);
     expect(second).toEqual([]);
     expect(readFileSync(dest, 'utf8')).toBe('guest=cloudbr1\n');
+  });
+
+  it('a missing directory is created with the file, every new level 0755, as the dry run says', () => {
+    const path = join(dir, 'new', 'deeper', 'x.conf');
+    const { first, second } = converge(file, params({ path, content: 'x\n', mode: '0600' }));
+    expect(summaries(first)).toEqual([`create directory ${join(dir, 'new', 'deeper')}`, `create ${path} (mode 0600)`]);
+    expect(second).toEqual([]);
+    expect(readFileSync(path, 'utf8')).toBe('x\n');
+    expect(modeOf(join(dir, 'new'))).toBe('0755');
+    expect(modeOf(join(dir, 'new', 'deeper'))).toBe('0755');
+    expect(modeOf(path)).toBe('0600');
+  });
+});
+
+describe('the file probe compares on the host', () => {
+  it('an in-sync file answers file.same (no content sent), and the same output every time', () => {
+    const path = join(dir, 'insync.conf');
+    const p = params({ path, content: "a='1'\r\nb=\\2 $HOME %s\nno final newline", mode: '0644' });
+    converge(file, p);
+    const once = runSh(file.probe(p, CTX));
+    expect(once.stdout).toContain('file.same');
+    expect(once.stdout).not.toContain('file.base64');
+    expect(runSh(file.probe(p, CTX))).toEqual(once);
+  });
+
+  it('bytes the shell cannot hold (NUL) never pass for the desired text', () => {
+    const path = join(dir, 'nul.conf');
+    writeFileSync(path, 'a\0b');
+    const changes = check(file, params({ path, content: 'ab' }));
+    expect(summaries(changes)).toEqual([`content of ${path}`]);
+  });
+
+  it('content above the in-shell limit is compared by sha256', () => {
+    const path = join(dir, 'big.conf');
+    const content = 'y'.repeat(COMPARE_IN_SHELL_MAX + 10);
+    const p = params({ path, content });
+    expect(converge(file, p).second).toEqual([]);
+    expect(file.probe(p, CTX)).toContain('sha256sum');
+    expect(runSh(file.probe(p, CTX)).stdout).toContain('file.same');
+    writeFileSync(path, `${content.slice(0, -1)}z`);
+    expect(summaries(check(file, p))).toEqual([`content of ${path}`]);
+  });
+
+  it('template sends its rendered content along too', () => {
+    const dest = join(dir, 'rendered.conf');
+    const t = template.schema.parse({ src: 'x.hbs', dest, mode: '0640', content: 'guest=cloudbr1\n' });
+    converge(template, t);
+    expect(runSh(template.probe(t, CTX)).stdout).toContain('file.same');
   });
 });

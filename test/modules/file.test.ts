@@ -89,7 +89,7 @@ describe('file from recorded probes', () => {
   it('missing directory: says so', () => {
     const f = loadFixture<FileParams>('file', 'missing-dir');
     expect(file.parse(f.output, f.params, CTX)).toEqual({ kind: 'missing', dirExists: false });
-    expect(summaries(diffOf(f))).toEqual([`create ${f.params.path} (directory /tmp/zc-h6-rec/nodir does not exist yet)`]);
+    expect(summaries(diffOf(f))).toEqual(['create directory /tmp/zc-h6-rec/nodir', `create ${f.params.path}`]);
   });
 
   it('CRLF without a final newline, wrong mode, owner and group given as name and id', () => {
@@ -128,9 +128,31 @@ describe('file from recorded probes', () => {
     f.params = file.schema.parse({ path: f.params.path, state: 'directory', mode: '0700' });
     expect(file.parse(f.output, f.params, CTX)).toEqual({ kind: 'directory', mode: '0755', uid: '0', gid: '0', user: 'root', group: 'root' });
     expect(summaries(diffOf(f))).toEqual([`mode of ${f.params.path}: 0755 → 0700`]);
-    const regular = loadFixture<FileParams>('file', 'empty');
+    const regular = loadFixture<FileParams>('file', 'regular-absent');
     regular.params = file.schema.parse({ path: regular.params.path, state: 'directory' });
     expect(() => diffOf(regular)).toThrow(/is a regular file; zonectl manages a directory there/);
+  });
+
+  it('an in-sync file is compared on the host: file.same, no content sent back', () => {
+    const f = loadFixture<FileParams>('file', 'same-content');
+    expect(f.output.stdout).not.toContain('file.base64');
+    expect(file.parse(f.output, f.params, CTX)).toEqual({ kind: 'regular', mode: '0644', uid: '0', gid: '0', user: 'root', group: 'root', content: f.params.content });
+    expect(diffOf(f)).toEqual([]);
+    // file.same without the content it was compared with cannot be believed.
+    expect(() => file.parse(f.output, file.schema.parse({ path: f.params.path }), CTX)).toThrow(/expected content is not known/);
+  });
+
+  it('same size, other bytes: the content comes back in the same probe and is diffed', () => {
+    const f = loadFixture<FileParams>('file', 'same-size-differs');
+    const changes = diffOf(f);
+    expect(summaries(changes)).toEqual([`content of ${f.params.path}`]);
+    expect(changes[0]?.diff).toContain('-abd\n+abc');
+  });
+
+  it('the missing directory is made before the file, every level 0755 (like install -D)', () => {
+    const f = loadFixture<FileParams>('file', 'missing-dir');
+    const script = file.commands(diffOf(f), f.params, CTX);
+    expect(script.split('\n')[0]).toBe("[ -d /tmp/zc-h6-rec/nodir ] || ( umask 022 && mkdir -p /tmp/zc-h6-rec/nodir )");
   });
 
   it('a binary file is replaced without a diff', () => {
@@ -142,8 +164,7 @@ describe('file from recorded probes', () => {
   });
 
   it('absent: removes an existing file, nothing for a missing one', () => {
-    const present = loadFixture<FileParams>('file', 'empty');
-    present.params = file.schema.parse({ path: present.params.path, state: 'absent' });
+    const present = loadFixture<FileParams>('file', 'regular-absent');
     expect(summaries(diffOf(present))).toEqual([`remove ${present.params.path}`]);
     const missing = loadFixture<FileParams>('file', 'missing');
     missing.params = file.schema.parse({ path: missing.params.path, state: 'absent' });

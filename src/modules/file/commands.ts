@@ -21,8 +21,10 @@ export function fileCommands(changes: readonly Change[], desired: DesiredFile): 
     return out.join('\n');
   }
   if (ops.some((o) => o.op === 'write')) {
+    // A missing directory is made like `install -D` does: every level created gets 0755.
+    const parents = ops.flatMap((o) => (o.op === 'parent' ? [`[ -d ${quote(o.dir)} ] || ( umask 022 && mkdir -p ${quote(o.dir)} )`] : []));
     // Mode and owner are set on the temporary file, so the new file never has the wrong ones.
-    return atomicWriteScript({
+    const write = atomicWriteScript({
       path: desired.path,
       // No content given: keep whatever is there by then (an earlier task may have written it).
       produce: desired.content === undefined ? `if [ -f ${p} ]; then cat ${p}; fi` : printText(desired.content),
@@ -32,6 +34,7 @@ export function fileCommands(changes: readonly Change[], desired: DesiredFile): 
       validate: desired.validate,
       backup: desired.backup,
     });
+    return [...parents, write].join('\n');
   }
   const out: string[] = [];
   for (const o of ops) {

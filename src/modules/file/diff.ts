@@ -19,7 +19,9 @@ export type FileChangeData =
   | { op: 'chown'; owner: string }
   | { op: 'chgrp'; group: string }
   | { op: 'remove' }
-  | { op: 'mkdir' };
+  | { op: 'mkdir' }
+  /** The file's directory is missing: made first, like `install -D` (0755). */
+  | { op: 'parent'; dir: string };
 
 function change(summary: string, data: FileChangeData, diff?: string): Change {
   return diff === undefined ? { summary, data } : { summary, data, diff };
@@ -71,11 +73,11 @@ export function diffFile(desired: DesiredFile, actual: FileState): Change[] {
     return actual.kind === 'regular' ? [change(`remove ${path}`, { op: 'remove' })] : [];
   }
   if (actual.kind === 'missing') {
-    const note = actual.dirExists ? '' : ` (directory ${posix.dirname(path)} does not exist yet)`;
-    const summary = `create ${path}${attributeList(desired)}${note}`;
+    const dir = posix.dirname(path);
+    const parent = actual.dirExists ? [] : [change(`create directory ${dir}`, { op: 'parent', dir })];
     const text = desired.content ?? '';
     const diff = text === '' || desired.diff === false ? undefined : unifiedDiff('', text, { oldName: '/dev/null', newName: path });
-    return [change(summary, { op: 'write' }, diff)];
+    return [...parent, change(`create ${path}${attributeList(desired)}`, { op: 'write' }, diff)];
   }
   if (actual.kind !== 'regular') return [];
   const changes: Change[] = [];

@@ -26,6 +26,9 @@ function desiredOf(p: FileParams): DesiredFile {
   };
 }
 
+/** The content the probe compares on the host: only a file that should be there has one. */
+const expectedContent = (p: FileParams): string | undefined => (p.state === 'present' ? p.content : undefined);
+
 export const fileModule = defineModule<FileParams, FileState>({
   name: 'file',
   doc: fileDoc,
@@ -36,8 +39,9 @@ export const fileModule = defineModule<FileParams, FileState>({
     const { src, ...rest } = params;
     return { ...rest, content: ctx.readFile('files', src) };
   },
-  probe: (params) => `(\n${fileProbe(params.path)}\n)`,
-  parse: (output, params) => parseFileProbe(output.stdout, params.path),
+  // The desired content rides along: an in-sync file is compared on the host, not sent back.
+  probe: (params) => fileProbe(params.path, expectedContent(params)),
+  parse: (output, params) => parseFileProbe(output.stdout, params.path, expectedContent(params)),
   diff: (desired, actual) => diffFile(desiredOf(desired), actual),
   commands: (changes, desired) => fileCommands(changes, desiredOf(desired)),
 });

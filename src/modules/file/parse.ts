@@ -24,7 +24,11 @@ export type FileState =
   | (FileMeta & { kind: 'directory' })
   | { kind: 'symlink' | 'other' };
 
-export function parseFileProbe(stdout: string, path: string): FileState {
+/**
+ * `expected`: the content given to fileProbe(); a `file.same` answer means the
+ * host found exactly these bytes.
+ */
+export function parseFileProbe(stdout: string, path: string, expected?: string): FileState {
   const lines = stdout.split('\n');
   const value = (prefix: string): string | undefined => lines.find((l) => l.startsWith(`${prefix} `))?.slice(prefix.length + 1);
   const type = value('file.type');
@@ -48,6 +52,10 @@ export function parseFileProbe(stdout: string, path: string): FileState {
   const attributes: FileMeta = { mode: mode.padStart(4, '0'), uid, gid, user, group };
   if (type === 'directory') return { kind: 'directory', ...attributes };
   if (lines.includes('file.unreadable')) throw new TaskError(`cannot read ${path}: permission denied (run as root or with become)`);
+  if (lines.includes('file.same')) {
+    if (expected === undefined) throw new TaskError(`cannot read ${path}: the probe compared its content, but the expected content is not known here`);
+    return { kind: 'regular', ...attributes, content: expected };
+  }
   const start = lines.indexOf('file.base64');
   const end = lines.indexOf('file.end', start + 1);
   if (start === -1 || end === -1) throw new TaskError(`cannot read ${path}: its content did not arrive whole`);

@@ -2,17 +2,26 @@
  * Probe and parse of sysctl keys: each key's running value under /proc/sys
  * and, when persisted, the sysctl.d file zonectl keeps.
  *
- * Probe output lines (besides the file probe's `file.*` lines):
- *   sysctl.value <key> <value with newlines and tabs as spaces>
+ * The probe starts one process per key (`tr`, see runtimeProbe) and none for
+ * the persisted file: every fork+exec counts when 30 hosts share 2 cores. The
+ * file is read with the shell's own `read`, and only the lines that mention
+ * this task's keys are sent (the diff needs nothing else; the edit runs on
+ * the host, against the whole file).
+ *
+ * Probe output lines:
+ *   sysctl.value <key> <value, lines joined by spaces>
  *   sysctl.missing <key> [noiface]   (noiface: its interface does not exist either)
  *   sysctl.unreadable <key>
  *   sysctl.module loaded|loadable|unloadable [modprobe's words]   (when `module` is given)
+ *   sysctl.file regular|missing|nodir|unreadable|other            (when persisted)
+ *   sysctl.line <1-based line number> <the line as is>            (lines naming a key)
  */
+import { posix } from 'node:path';
 import { TaskError } from '../contract.ts';
 import type { ProbeOutput } from '../contract.ts';
 import { quote } from '../../shell/quote.ts';
-import type { KeyFileState } from '../properties/state.ts';
-import { keyFileProbe, parseKeyFile } from '../properties/state.ts';
+import { readKeyLines } from '../properties/key-lines.ts';
+import type { KeyLine } from '../properties/key-lines.ts';
 import { sysfsName } from '../kernel_module/schema.ts';
 import { interfaceOf, normaliseValue, procPath } from './keys.ts';
 import type { SysctlParams } from './schema.ts';
@@ -30,22 +39,81 @@ export interface SysctlState {
   /** The providing kernel module's status; null when `module` is not given. */
   module: ModuleStatus | null;
   /** The persisted file; null when persist is false. */
-  persisted: KeyFileState | null;
+  persisted: PersistedFile | null;
+}
+
+export interface PersistedFile {
+  file: { kind: 'missing'; dirExists: boolean } | { kind: 'regular' };
+  /** The key lines of this task's keys (other lines are not read), with their own line numbers. */
+  lines: KeyLine[];
+}
+
+/**
+ * A file's lines into `zc_l`, one at a time, with the shell's own `read` (no
+ * process): `|| [ -n ... ]` keeps a last line that has no newline.
+ */
+const READ_LINES = 'while IFS= read -r zc_l || [ -n "$zc_l" ]; do';
+
+/**
+ * Runtime value of one key. Not with `read`: dash reads one byte at a time, and
+ * most /proc/sys files answer a read at a non-zero offset with end-of-file,
+ * so `read` would see "6" of "600". One `tr` per key, then.
+ */
+function runtimeProbe(key: string): string {
+  const f = quote(`/proc/sys/${procPath(key)}`);
+  const k = quote(key);
+  const iface = interfaceOf(key);
+  const missing =
+    iface === null
+      ? `printf 'sysctl.missing %s\\n' ${k}`
+      : `if [ -e ${quote(`/sys/class/net/${iface}`)} ]; then printf 'sysctl.missing %s\\n' ${k}; else printf 'sysctl.missing %s noiface\\n' ${k}; fi`;
+  return [
+    `if [ -f ${f} ]; then`,
+    `  if zc_v=$(tr '\\n\\t' '  ' < ${f}); then printf 'sysctl.value %s %s\\n' ${k} "$zc_v"; else printf 'sysctl.unreadable %s\\n' ${k}; fi`,
+    `else ${missing}; fi`,
+  ].join('\n');
+}
+
+/**
+ * The persisted file: its kind, and the lines that mention one of the keys in
+ * either spelling (dotted or path form). A line that merely contains a key
+ * (net.ipv4.ip_forward_use_pmtu) is sent too; parse keeps exact keys only.
+ */
+function persistedProbe(file: string, keys: readonly string[]): string {
+  const f = quote(file);
+  const patterns = [...new Set(keys.flatMap((k) => [k, procPath(k)]))].map((k) => `*${quote(k)}*`).join('|');
+  return [
+    `if [ -L ${f} ] || { [ -e ${f} ] && [ ! -f ${f} ]; }; then echo sysctl.file other`,
+    `elif [ -f ${f} ]; then`,
+    `  if [ -r ${f} ]; then echo sysctl.file regular; zc_n=0`,
+    `    ${READ_LINES} zc_n=$((zc_n + 1)); case $zc_l in ${patterns}) printf 'sysctl.line %s %s\\n' "$zc_n" "$zc_l";; esac; done < ${f}`,
+    `  else echo sysctl.file unreadable; fi`,
+    `elif [ -d ${quote(posix.dirname(file))} ]; then echo sysctl.file missing`,
+    `else echo sysctl.file nodir; fi`,
+  ].join('\n');
+}
+
+function parsePersisted(stdout: string, file: string, keys: readonly string[]): PersistedFile {
+  const kind = /^sysctl\.file (\S+)$/m.exec(stdout)?.[1];
+  if (kind === 'missing' || kind === 'nodir') return { file: { kind: 'missing', dirExists: kind === 'missing' }, lines: [] };
+  if (kind === 'other') throw new TaskError(`${file} is not a regular file; zonectl only edits regular files`);
+  if (kind === 'unreadable') throw new TaskError(`cannot read ${file}: permission denied (run as root or with become)`);
+  if (kind !== 'regular') throw new TaskError(`cannot read ${file}: unexpected probe output ${JSON.stringify(stdout.slice(0, 200))}`);
+  const wanted = new Set(keys);
+  const lines: KeyLine[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^sysctl\.line (\d+) /.exec(line);
+    if (!m) continue;
+    for (const entry of readKeyLines(line.slice(m[0].length), 'sysctl')) {
+      if (wanted.has(entry.key)) lines.push({ ...entry, line: Number(m[1]) - 1 });
+    }
+  }
+  return { file: { kind: 'regular' }, lines };
 }
 
 export function sysctlProbe(params: SysctlParams): string {
-  const lines = ['('];
-  for (const key of Object.keys(params.set)) {
-    const f = quote(`/proc/sys/${procPath(key)}`);
-    const k = quote(key);
-    const iface = interfaceOf(key);
-    const missing = iface === null ? `printf 'sysctl.missing %s\\n' ${k}` : `if [ -e ${quote(`/sys/class/net/${iface}`)} ]; then printf 'sysctl.missing %s\\n' ${k}; else printf 'sysctl.missing %s noiface\\n' ${k}; fi`;
-    lines.push(
-      `if [ -f ${f} ]; then`,
-      `  if zc_v=$(tr '\\n\\t' '  ' < ${f}); then printf 'sysctl.value %s %s\\n' ${k} "$zc_v"; else printf 'sysctl.unreadable %s\\n' ${k}; fi`,
-      `else ${missing}; fi`,
-    );
-  }
+  const keys = Object.keys(params.set);
+  const lines = keys.map(runtimeProbe);
   if (params.module !== undefined) {
     const m = quote(params.module);
     lines.push(
@@ -54,8 +122,7 @@ export function sysctlProbe(params: SysctlParams): string {
       `else printf 'sysctl.module unloadable %s\n' "$(command -v modprobe >/dev/null 2>&1 && printf '%s' "$zc_why" || echo 'modprobe is not installed')" | head -n 1; fi`,
     );
   }
-  if (params.persist) lines.push(keyFileProbe(params.file));
-  lines.push(')');
+  if (params.persist) lines.push(persistedProbe(params.file, keys));
   return lines.join('\n');
 }
 
@@ -81,6 +148,6 @@ export function parseSysctl(output: ProbeOutput, params: SysctlParams): SysctlSt
     if (!m) throw new TaskError(`cannot tell whether kernel module ${params.module} is loaded: ${output.stderr.trim() || `probe exit status ${output.exitCode}`}`);
     module = m[1] === 'unloadable' ? { status: 'unloadable', why: m[2] ?? '' } : { status: m[1] as 'loaded' | 'loadable' };
   }
-  const persisted = params.persist ? parseKeyFile(output, params.file, 'sysctl') : null;
+  const persisted = params.persist ? parsePersisted(output.stdout, params.file, Object.keys(params.set)) : null;
   return { runtime, module, persisted };
 }

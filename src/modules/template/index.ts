@@ -34,8 +34,9 @@ export const templateModule = defineModule<TemplateParams, FileState>({
   doc: templateDoc,
   schema: templateParams,
   prepare: (params, ctx) => ({ ...params, content: ctx.render(ctx.readFile('templates', params.src), params.src) }),
-  probe: (params) => `(\n${fileProbe(params.dest)}\n)`,
-  parse: (output, params) => parseFileProbe(output.stdout, params.dest),
+  // The desired content rides along: an in-sync file is compared on the host, not sent back.
+  probe: (params) => fileProbe(params.dest, params.content),
+  parse: (output, params) => parseFileProbe(output.stdout, params.dest, params.content),
   diff: (desired, actual) => diffFile(desiredOf(desired), actual),
   commands: (changes, desired) => fileCommands(changes, desiredOf(desired)),
 });
