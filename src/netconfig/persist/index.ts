@@ -14,6 +14,7 @@ import { unifiedDiff } from '../../text/unified-diff.ts';
 import type { NetProbe } from '../probe.ts';
 import { emptyBlockFileTest, getBlock, setBlock, setBlockProducer } from './blockfile.ts';
 import { IFUPDOWN_DIR, ifupdownPath } from './ifupdown.ts';
+import { isRenderedPersistData, renderedChange, renderedCommands, renderedFiles } from './rendered.ts';
 
 export type Backend = 'ifupdown' | 'netplan' | 'networkmanager' | 'none';
 const BACKENDS: readonly Backend[] = ['ifupdown', 'netplan', 'networkmanager', 'none'];
@@ -41,9 +42,10 @@ export function chooseBackend(probe: NetProbe, ctx: RunContext): Backend {
   return probe.backend;
 }
 
-/** Files the probe must read for these interfaces (ifupdown naming). */
+/** Files the probe must read for these interfaces: the backend is only known from the probe, so those of every backend. */
 export function persistFiles(ifnames: readonly string[]): string[] {
-  return [...new Set(ifnames)].map(ifupdownPath);
+  const names = [...new Set(ifnames)];
+  return [...names.map(ifupdownPath), ...renderedFiles(names)];
 }
 
 /**
@@ -53,11 +55,8 @@ export function persistFiles(ifnames: readonly string[]): string[] {
 export function persistChange(probe: NetProbe, ctx: RunContext, block: PersistBlock): Change | null {
   const backend = chooseBackend(probe, ctx);
   if (backend === 'none') return null;
-  if (backend !== 'ifupdown') {
-    throw new TaskError(
-      `this host uses ${backend}, which zonectl cannot persist network settings to yet; ` +
-        'set the host variable network_backend: ifupdown (when ifupdown configures the host) or none, or persist: false on the task',
-    );
+  if (backend === 'netplan' || backend === 'networkmanager') {
+    return renderedChange(backend, probe, block, (have) => sameLines(have, block.lines));
   }
   if (probe.ifupdownSourcesDir !== 'yes') {
     throw new TaskError(
@@ -106,6 +105,7 @@ export function isPersistData(data: unknown): data is PersistData {
  * installed) or removes the file when no block is left.
  */
 export function persistCommands(data: PersistData): string {
+  if (isRenderedPersistData(data)) return renderedCommands(data);
   const { path, key, lines, ifname } = data.persist;
   const dir = path.replace(/\/[^/]+$/, '');
   const validate = `if command -v ifup >/dev/null 2>&1; then ifup --no-act --force -i %s ${quote(ifname)} >/dev/null; fi`;
