@@ -82,6 +82,9 @@ interface CliResult {
 
 const outputs: string[] = [];
 
+/** Each step runs the CLI against two routers and waits for BGP: minutes on a busy machine. */
+const SLOW = 240_000;
+
 function zonectl(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
     const env = { ...process.env, SSH_AUTH_SOCK: '', ZONECTL_SECRET_BGP_LAB: PASSWORD };
@@ -163,7 +166,7 @@ labSuite('frr: BGP between two lab routers through the CLI', () => {
   afterAll(async () => {
     await stopLab(lab);
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, SLOW);
 
   it('peers over eBGP with an MD5 password; each router learns what the other may send', async () => {
     const result = await zonectl(['apply', '--json', '-i', get().inventoryFile, file('site.yml', playbook(['198.51.100.0/24']))]);
@@ -180,13 +183,13 @@ labSuite('frr: BGP between two lab routers through the CLI', () => {
     // The password is in FRR's configuration (where it belongs), installed frr:frr 0640.
     expect(await ok('r1', "vtysh -c 'show running-config' | grep password")).toBe(` neighbor 10.99.0.2 password ${PASSWORD}\n`);
     expect(await ok('r1', 'stat -c "%U:%G %a" /etc/frr/frr.conf')).toBe('frr:frr 640\n');
-  });
+  }, SLOW);
 
   it('reports zero changes on the second run', async () => {
     const result = await zonectl(['check', '--json', '-i', get().inventoryFile, join(dir, 'site.yml')]);
     expect(result.code, result.stderr).toBe(0);
     expect(changes(result)).toEqual({});
-  });
+  }, SLOW);
 
   it('adds a network by reload: the existing session is not reset', async () => {
     const before = await peer('r2', '10.99.0.1');
@@ -209,7 +212,7 @@ labSuite('frr: BGP between two lab routers through the CLI', () => {
     const again = await zonectl(['check', '--json', '-i', get().inventoryFile, site]);
     expect(again.code, again.stderr).toBe(0);
     expect(changes(again)).toEqual({});
-  });
+  }, SLOW);
 
   it('a configuration FRR rejects fails the dry run and the apply; the running router stays untouched', async () => {
     const running = await ok('r1', "vtysh -c 'show running-config'");
@@ -224,7 +227,31 @@ labSuite('frr: BGP between two lab routers through the CLI', () => {
     expect(await ok('r1', "vtysh -c 'show running-config'")).toBe(running);
     expect(await ok('r1', 'cat /etc/frr/frr.conf')).toBe(installed);
     expect((await peer('r1', '10.99.0.2')).state).toBe('Established');
-  });
+  }, SLOW);
+
+  it('a daemons change restarts FRR; a stopped FRR is started', async () => {
+    const site = file('daemons.yml', '- hosts: r2\n  tasks:\n    - name: bfd too\n      frr: {daemons: {bfdd: true}}\n');
+    const before = await ok('r2', 'cat /var/run/frr/bgpd.pid');
+    const apply = await zonectl(['apply', '--json', '-i', get().inventoryFile, site]);
+    expect(apply.code, `${apply.stderr}${apply.stdout.slice(0, 2000)}`).toBe(0);
+    expect(changes(apply)).toEqual({ r2: ['/etc/frr/daemons: bfdd no → yes'] });
+    expect(await ok('r2', 'grep -E "^(bgpd|bfdd|ospfd)=" /etc/frr/daemons')).toBe('bgpd=yes\nospfd=no\nbfdd=yes\n');
+    await ok('r2', 'kill -0 "$(cat /var/run/frr/bfdd.pid)"');
+    // A restart: bgpd is a new process.
+    expect(await ok('r2', 'cat /var/run/frr/bgpd.pid')).not.toBe(before);
+    await ok('r2', '/usr/lib/frr/frrinit.sh stop >/dev/null 2>&1');
+    const check = await zonectl(['check', '--json', '-i', get().inventoryFile, join(dir, 'site-added.yml')]);
+    expect(check.code, check.stderr).toBe(2);
+    // site-added.yml lists r2's daemons as exactly [bgpd]: bfdd goes off again, and FRR is started.
+    expect(changes(check)).toEqual({ r2: ['/etc/frr/daemons: bfdd yes → no', 'FRR is not running: start it'] });
+    const start = await zonectl(['apply', '--json', '-i', get().inventoryFile, join(dir, 'site-added.yml')]);
+    expect(start.code, `${start.stderr}${start.stdout.slice(0, 2000)}`).toBe(0);
+    expect(await routeAppears('r2', '198.51.100.128/25')).toMatch(/proto bgp/);
+    expect(await ok('r2', 'grep -E "^bfdd=" /etc/frr/daemons; pgrep -x bfdd || echo none')).toBe('bfdd=no\nnone\n');
+    const again = await zonectl(['check', '--json', '-i', get().inventoryFile, join(dir, 'site-added.yml')]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(changes(again)).toEqual({});
+  }, SLOW);
 
   it('the password appears in no output and no saved plan', async () => {
     const text = await zonectl(['check', '-i', get().inventoryFile, join(dir, 'site-added.yml')]);
@@ -232,5 +259,5 @@ labSuite('frr: BGP between two lab routers through the CLI', () => {
     const plan = readFileSync(join(dir, 'added.plan.json'), 'utf8');
     expect(plan).toContain('@@secret(bgp_lab)@@');
     for (const out of [...outputs, plan]) expect(out).not.toContain(PASSWORD);
-  });
+  }, SLOW);
 });

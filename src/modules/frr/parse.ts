@@ -32,7 +32,7 @@ function sections(stdout: string): Map<string, string> {
     const m = /^@@frr (\S+)(?: (.*))?$/.exec(line);
     if (m) {
       flush();
-      name = m[1] as string;
+      name = m[1];
       body = m[2] === undefined ? [] : [m[2]];
       continue;
     }

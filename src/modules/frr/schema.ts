@@ -29,7 +29,7 @@ const lineText = (what: string) =>
     .string({ invalid_type_error: `${what} must be text` })
     .min(1, `${what} must not be empty`)
     .max(80, `${what} is at most 80 characters`)
-    .refine((v) => !/[\0-\x1f\x7f!]/.test(v) && v.trim() === v, { message: `${what} must be one line of printable text without '!' or surrounding spaces` });
+    .refine((v) => [...v].every((c) => c.charCodeAt(0) >= 0x20 && c !== '\x7f' && c !== '!') && v.trim() === v, { message: `${what} must be one line of printable text without '!' or surrounding spaces` });
 
 const ipAddress = (what: string) =>
   z.string({ invalid_type_error: `${what} must be an IPv4 or IPv6 address` }).transform((v, ctx) => {
