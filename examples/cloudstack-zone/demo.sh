@@ -34,7 +34,7 @@ heading "Install what is missing (Debian packages, node modules)"
 show bash scripts/install-deps.sh
 bash scripts/install-deps.sh || fail "installing the dependencies failed (see above)"
 
-heading "Bring up the lab: 4 hypervisors (Open vSwitch), router r01, upstream up01"
+heading "Bring up the lab: 4 hypervisors (Open vSwitch), router r01, upstream up01 (FRR)"
 show "$zonectl" lab up "$ex/topology.yml"
 existed=no
 "$zonectl" lab status "$lab" >/dev/null 2>&1 && existed=yes
@@ -51,6 +51,11 @@ labinv="$(sed -n 's/^inventory: //p' "$log")"
 [ -n "$labinv" ] || fail "lab up printed no inventory path"
 note "The lab's own inventory ($labinv) gives each node's address, user, key and"
 note "known_hosts; the zone's inventory ($ex/inventory.yml) says what each node is."
+
+# The BGP session's MD5 password is a secret (`!secret bgp_cszone` in
+# group_vars/routers.yml): zonectl reads it from the environment at run time
+# and never prints or saves it. A demo-only value unless you give your own.
+export ZONECTL_SECRET_BGP_CSZONE="${ZONECTL_SECRET_BGP_CSZONE:-cszone-demo-only}"
 
 zone=(-i "$labinv" -i "$ex/inventory.yml")
 bootstrap=(-i "$labinv" -i "$ex/inventory.yml" -i "$ex/inventory-bootstrap.yml")
@@ -76,6 +81,9 @@ heading "Apply: exactly those changes, then verify them"
 show "$zonectl" apply -i "$labinv" -i "$ex/inventory.yml" "$ex/site.yml"
 "$zonectl" apply "${zone[@]}" "$ex/site.yml" || fail "apply failed"
 say "${green}→ applied and verified${off}"
+say ""
+show "$zonectl" lab ssh --lab "$lab" r01 -- "vtysh -c 'show bgp summary'"
+"$zonectl" lab ssh --lab "$lab" r01 -- "vtysh -c 'show bgp summary'" | sed -n '/^Neighbor/,/^$/p' || fail "could not read r01's BGP state"
 
 heading "Check again: nothing is left to change"
 show "$zonectl" check -i "$labinv" -i "$ex/inventory.yml" "$ex/site.yml"
@@ -112,11 +120,13 @@ cat <<EOF
   $zonectl lab ssh --lab $lab kvm01 -- ovs-vsctl show                   # bridges, trunk, GRE tunnels
   $zonectl lab ssh --lab $lab kvm01 -- ovs-ofctl dump-flows cloudbr1    # broadcast/multicast drop flows
   $zonectl lab ssh --lab $lab r01 -- ip route                           # the router's tenant routes
-  $zonectl lab ssh --lab $lab r01 -- vtysh -c 'show bgp summary'        # BGP toward up01
+  $zonectl lab ssh --lab $lab r01 -- "vtysh -c 'show bgp summary'"      # BGP toward up01
+  $zonectl lab ssh --lab $lab r01 -- nft list table ip ip4_firewall     # the tenant firewall
   $zonectl compile -i $labinv -i $ex/inventory.yml $ex/site.yml
                                   # every task of every host, resolved offline
 
-Change something by hand, then let zonectl find it:
+Change something by hand, then let zonectl find it (zonectl needs the BGP secret:
+export ZONECTL_SECRET_BGP_CSZONE=$ZONECTL_SECRET_BGP_CSZONE):
   $zonectl lab ssh --lab $lab kvm02 -- ovs-vsctl set interface t103-2-1 options:key=999
   $zonectl check -i $labinv -i $ex/inventory.yml -i $ex/inventory-bootstrap.yml $ex/site.yml
 

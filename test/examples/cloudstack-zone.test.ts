@@ -21,6 +21,9 @@ const EX = join(ROOT, 'examples/cloudstack-zone');
 const ZONE = join(EX, 'inventory.yml');
 const BOOTSTRAP = join(EX, 'inventory-bootstrap.yml');
 const SITE = join(EX, 'site.yml');
+// The BGP password (`!secret bgp_cszone`): a fresh value per run, which must appear in no output.
+const BGP_SECRET = `csz-${Math.random().toString(36).slice(2, 10)}`;
+const outputs: string[] = [];
 
 interface CliResult {
   code: number;
@@ -31,12 +34,15 @@ interface CliResult {
 function zonectl(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
     // The real launcher; no ssh-agent, so only the lab's key is offered.
-    const child = spawn(join(ROOT, 'bin/zonectl.js'), args, { cwd: ROOT, env: { ...process.env, SSH_AUTH_SOCK: '' } });
+    const child = spawn(join(ROOT, 'bin/zonectl.js'), args, { cwd: ROOT, env: { ...process.env, SSH_AUTH_SOCK: '', ZONECTL_SECRET_BGP_CSZONE: BGP_SECRET } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('close', (code) => resolve({ code: code ?? 255, stdout, stderr }));
+    child.on('close', (code) => {
+      outputs.push(stdout, stderr);
+      resolve({ code: code ?? 255, stdout, stderr });
+    });
   });
 }
 
@@ -182,6 +188,17 @@ labSuite('the reference zone in the lab (what npm run demo does)', () => {
     // The transit link between r01 and up01 answers (no ping here; arping is installed).
     const ping = await sshRun(get(), 'r01', 'arping -c1 -w2 -I eth2 100.64.0.1');
     expect(ping.code, ping.stdout + ping.stderr).toBe(0);
+    // BGP: the session is up (frr-bgp waited for it), up01 learnt the tenant subnets, r01 the default route.
+    const summary = await sshRun(get(), 'r01', "vtysh -c 'show bgp summary json'");
+    const peers = (JSON.parse(summary.stdout) as { ipv4Unicast: { peers: Record<string, { state: string }> } }).ipv4Unicast.peers;
+    expect(peers['100.64.0.1']?.state).toBe('Established');
+    const upRoutes = await sshRun(get(), 'up01', 'ip route show proto bgp');
+    expect(upRoutes.stdout).toMatch(/^10\.20\.0\.0\/16 (nhid \d+ )?via 100\.64\.0\.0 dev eth1/m);
+    expect(upRoutes.stdout).toMatch(/^10\.21\.0\.0\/16 (nhid \d+ )?via 100\.64\.0\.0 dev eth1/m);
+    const firewall = await sshRun(get(), 'r01', 'nft list table ip ip4_firewall');
+    expect(firewall.stdout).toContain('iifname "eth1" ip saddr != 10.20.0.0/15 drop');
+    const hostFirewall = await sshRun(get(), 'kvm01', 'nft list table inet zonectl_host');
+    expect(hostFirewall.code, hostFirewall.stderr).toBe(0);
 
     const again = await zonectl(['check', '--json', ...zone(), SITE]);
     expect(again.code, again.stderr + again.stdout.slice(0, 2000)).toBe(0);
@@ -200,4 +217,9 @@ labSuite('the reference zone in the lab (what npm run demo does)', () => {
     const again = await zonectl(['check', '--json', ...withKvm04(), SITE]);
     expect(again.code, again.stderr + again.stdout.slice(0, 2000)).toBe(0);
   }, 120_000);
+
+  it('never printed the BGP password', () => {
+    expect(outputs.length).toBeGreaterThan(0);
+    for (const output of outputs) expect(output).not.toContain(BGP_SECRET);
+  });
 });
