@@ -18,7 +18,7 @@ import { MISSING, renderString, TemplateError } from '../template/index.ts';
 import { VERSION } from '../version.ts';
 import { CompileFailed, HostErrors } from './errors.ts';
 import { handlerTargets, resolveNotify, uniqueRoleHandlers } from './handlers.ts';
-import { hideSecretValues } from './params.ts';
+import { hideSecretValues, protectSecretVars } from './params.ts';
 import { lazyHostvars, locatedTemplateError, Scope, type VarLayer } from './scope.ts';
 import { tagSkipReason } from './tags.ts';
 import { compileTask, paramLocator, staticParams, type HostContext, type TaskOutcome, type TaskPlan } from './task.ts';
@@ -97,12 +97,12 @@ export function compilePlan(options: CompileOptions): CompileResult {
     const limit = options.limit === undefined ? undefined : new Set(inv.match(options.limit));
     if (limit && limit.size === 0) errors.add(new UserError(`--limit '${options.limit}' matches no hosts`, undefined, 'a host, a group, a glob like kvm*, or a:b, a:&b, a:!b'));
     const groups = groupsOf(inv);
-    const extraLayer = extraVarsLayer(extraVars);
+    const extraLayer = extraVarsLayer(protectSecretVars(extraVars, inlineSecrets));
     const inventoryLayers = new Map<string, VarLayer>();
     const inventoryLayer = (host: InventoryHost): VarLayer => {
       let layer = inventoryLayers.get(host.name);
       if (!layer) {
-        layer = { label: `inventory of ${host.name}`, vars: host.vars, locate: (name) => host.origins[name]?.location ?? host.location };
+        layer = { label: `inventory of ${host.name}`, vars: protectSecretVars(host.vars, inlineSecrets), locate: (name) => host.origins[name]?.location ?? host.location };
         inventoryLayers.set(host.name, layer);
       }
       return layer;

@@ -6,6 +6,7 @@
  */
 import { z, type ZodIssue, type ZodTypeAny } from 'zod';
 import { UserError, type SourceLocation } from '../errors/index.ts';
+import { isSecretVariable } from '../inventory/render.ts';
 import type { ModuleDefinition } from '../modules/contract.ts';
 import { closest } from '../playbook/suggest.ts';
 import { inlineSecretName, secretToken } from '../secrets/index.ts';
@@ -164,6 +165,22 @@ export function protectSecretParams(module: ModuleDefinition, params: unknown, f
     return value;
   };
   return walk(params, []);
+}
+
+/**
+ * Inventory and `-e` variables that are secret by their name (`bgp_password`,
+ * `api_token`, … — what `zonectl inventory` redacts) with a literal string
+ * value become inline secrets too, so the value never reaches the plan, a
+ * listing, a diff or a plan file. A `{{ … }}` value is left to be rendered.
+ */
+export function protectSecretVars(vars: Record<string, unknown>, found: Map<string, string>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const [name, value] of Object.entries(vars)) {
+    if (typeof value !== 'string' || !isSecretVariable(name) || value.includes('{{')) continue;
+    out ??= { ...vars };
+    out[name] = protect(value, found);
+  }
+  return out ?? vars;
 }
 
 function protect(value: unknown, found: Map<string, string>): unknown {

@@ -48,3 +48,23 @@ describe('secrets in the plan', () => {
     expect(text).toContain('password=<secret> peers=[{ip=10.0.0.3, key=<secret>}]');
   });
 });
+
+describe('variables secret by name (inventory and -e)', () => {
+  const result = compileFixture('secret-vars', { inventory: ['inventory.yml'], extraVars: { mgmt_password: 'Mgmt-pw-777' } });
+  const json = JSON.stringify(result.plan);
+
+  it('their literal values become inline secrets, in params and task names', () => {
+    const [file, command] = result.plan.hosts.r1?.plays[0]?.tasks ?? [];
+    const bgp = inlineSecretName('PlainPw-12345');
+    const mgmt = inlineSecretName('Mgmt-pw-777');
+    expect(file?.name).toBe(`peer password @@secret(${bgp})@@`);
+    expect(file?.params.content).toBe(`password @@secret(${bgp})@@ mgmt @@secret(${mgmt})@@\n`);
+    expect(result.inlineSecrets.get(bgp)).toBe('PlainPw-12345');
+    expect(result.inlineSecrets.get(mgmt)).toBe('Mgmt-pw-777');
+    expect(json).not.toContain('PlainPw');
+    expect(json).not.toContain('Mgmt-pw');
+    expect(renderPlanText(result.plan)).not.toContain('PlainPw');
+    // a templated value is rendered (here from another variable secret by name); a number stays a number
+    expect(command?.params.run).toBe(`echo @@secret(${inlineSecretName('Tok-abcdef-1')})@@ 5`);
+  });
+});
