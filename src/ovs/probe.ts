@@ -3,9 +3,12 @@
  *
  * One `ovs-vsctl` call lists the Bridge, Port and Interface tables (three JSON
  * documents, one per line); modules that own flows add one `ovs-ofctl
- * dump-flows BR cookie=C/-1` per owned cookie. Each section is framed by
- * `#zonectl-ovs` marker lines carrying its exit status, so one failing command
- * is told apart from another without relying on `set -e`. Ports are printed
+ * --no-stats dump-flows BR cookie=C/-1` per owned cookie (--no-stats: no
+ * durations, packet counters or ages, which would change the output — and so
+ * a saved plan's fingerprint — between two probes of an unchanged host).
+ * Each section is framed by `#zonectl-ovs` marker lines carrying its exit
+ * status, so one failing command is told apart from another without relying
+ * on `set -e`. Ports are printed
  * as numbers (`--no-names`): names are mapped back from the Interface table.
  */
 import { TaskError } from '../modules/contract.ts';
@@ -50,7 +53,7 @@ export function ovsProbeScript(options: OvsProbeOptions = {}): string {
   for (const { bridge, cookie } of flowsOf) {
     lines.push(
       `echo ${command(`${MARK} flows ${bridge} ${cookie}`)}`,
-      `zc_ovs_rc=0; ${command('ovs-ofctl', '--no-names', 'dump-flows', bridge, `cookie=${cookie}/-1`)} 2>&1 || zc_ovs_rc=$?`,
+      `zc_ovs_rc=0; ${command('ovs-ofctl', '--no-names', '--no-stats', 'dump-flows', bridge, `cookie=${cookie}/-1`)} 2>&1 || zc_ovs_rc=$?`,
       `echo "${MARK} flows-exit $zc_ovs_rc"`,
     );
   }
