@@ -2,6 +2,7 @@
  * IPv4/IPv6 prefix arithmetic for the `cidr_*` template helpers. Pure; every
  * failure is a CidrError whose message says what was wrong.
  */
+import { redactTokens } from '../secrets/index.ts';
 
 export class CidrError extends Error {}
 
@@ -161,7 +162,8 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `'${value}'`;
+  // A secret placeholder is shown as <secret:NAME>, as everywhere else.
+  if (typeof value === 'string') return `'${redactTokens(value)}'`;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   return typeof value;
 }

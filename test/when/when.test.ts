@@ -126,6 +126,16 @@ describe('when errors name the token and where it is', () => {
     const cmp = evalError("mtu > '1500'");
     expect([cmp.message, cmp.offset]).toEqual(["cannot compare 9000 > '1500'", 4]);
     expect(evalError('1 in mtu').message).toBe("'in' needs a list, a string or a mapping on the right, got 9000");
+    // a secret placeholder is named, never shown as the raw token
+    const secret = (expr: string): WhenEvalError => {
+      try {
+        evaluateWhen(parseWhen(expr), (name) => (name === 'pw' ? '@@secret(bgp_pw)@@' : lookup(name)));
+      } catch (error) {
+        return error as WhenEvalError;
+      }
+      throw new Error('expected an evaluation error');
+    };
+    expect(secret('pw > 3').message).toBe("cannot compare '<secret:bgp_pw>' > 3");
   });
 
   it('never evaluates code', () => {
