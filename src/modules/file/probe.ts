@@ -14,7 +14,7 @@
  * Output lines, all prefixed `file.`:
  *   file.dir yes|no
  *   file.type missing|regular|directory|symlink|other
- *   file.meta <octal mode> <uid> <gid> <user> <group> <size>   (regular, directory)
+ *   file.meta <octal mode> <uid> <gid> <user> <group> [<size>] (regular with size, directory)
  *   file.same                                                  (regular, bytes = expected)
  *   file.base64 / <base64 lines> / file.end                    (regular, readable, not same)
  *   file.unreadable                                            (regular, not readable)
@@ -52,14 +52,16 @@ function sameContent(p: string, expected: string): string {
 export function fileProbe(path: string, expected?: string): string {
   const p = quote(path);
   const dir = quote(posix.dirname(path));
-  const meta = `zc_m=$(stat -c '%a %u %g %U %G %s' ${p}) && echo "file.meta $zc_m"`;
+  // Size only for a regular file: a directory's grows with its entries (a
+  // volatile value would make saved plans stale), and nothing compares it.
+  const meta = (size: string): string => `zc_m=$(stat -c '%a %u %g %U %G${size}' ${p}) && echo "file.meta $zc_m"`;
   const content = `echo file.base64; base64 ${p} && echo file.end`;
   return [
     `if [ -d ${dir} ]; then echo file.dir yes; else echo file.dir no; fi`,
     `if [ -L ${p} ]; then echo file.type symlink`,
-    `elif [ -d ${p} ]; then echo file.type directory; ${meta}`,
+    `elif [ -d ${p} ]; then echo file.type directory; ${meta('')}`,
     `elif [ -f ${p} ]; then`,
-    `  echo file.type regular; ${meta}`,
+    `  echo file.type regular; ${meta(' %s')}`,
     `  if ! [ -r ${p} ]; then echo file.unreadable`,
     ...(expected === undefined ? [] : [`  elif ${sameContent(p, expected)}; then echo file.same`]),
     `  else ${content}; fi`,
