@@ -109,7 +109,7 @@ function fileDiff(path: string, old: string | null, next: string | null): string
 
 export function isRenderedPersistData(data: unknown): data is RenderedPersistData {
   if (typeof data !== 'object' || data === null || !('persist' in data)) return false;
-  const p = (data as { persist: unknown }).persist;
+  const p = data.persist;
   return typeof p === 'object' && p !== null && 'backend' in p && (p.backend === 'netplan' || p.backend === 'networkmanager');
 }
 
