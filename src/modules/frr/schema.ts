@@ -35,7 +35,7 @@ const ipAddress = (what: string) =>
   z.string({ invalid_type_error: `${what} must be an IPv4 or IPv6 address` }).transform((v, ctx) => {
     const ip = canonicalIp(v.trim());
     if (ip === undefined) {
-      ctx.addIssue({ code: custom, message: `${what} ${v} is not an IPv4 or IPv6 address` });
+      ctx.addIssue({ code: custom, message: v.trim() === '' ? `${what} is empty (it must be an IPv4 or IPv6 address)` : `${what} ${v} is not an IPv4 or IPv6 address` });
       return z.NEVER;
     }
     return ip;
@@ -43,7 +43,8 @@ const ipAddress = (what: string) =>
 
 const ipv4Address = (what: string) =>
   ipAddress(what).superRefine((v, ctx) => {
-    if (familyOf(v) !== 4) ctx.addIssue({ code: custom, message: `${what} ${v} must be an IPv4 address` });
+    // After a failed transform zod still runs this with a non-string; that failure is reported already.
+    if (typeof v === 'string' && familyOf(v) !== 4) ctx.addIssue({ code: custom, message: `${what} ${v} must be an IPv4 address` });
   });
 
 /** A network: address/prefix with no host bits set. */
