@@ -198,6 +198,10 @@ it('NetworkManager refuses a forward delay it would reject (2-30 s with STP)', (
   const t = { ifname: 'br5', key: BLOCK.bridge, lines: bridgeStanza('br5', { ports: [], stp: true, forwardDelay: 0 }) };
   expect(() => change('networkmanager', t, {})).toThrow('NetworkManager allows a bridge forward_delay of 2-30 seconds with STP; br5 has 0');
   expect(change('netplan', t, {})).not.toBeNull();
+  // What a real NetworkManager 1.42 did with such a file: not loaded, yet `nmcli connection load` exits 0.
+  const recorded = readFileSync(new URL('../fixtures/netconfig/nm-rejected/nm-load.txt', import.meta.url), 'utf8');
+  expect(recorded).toContain("Could not load file '/etc/NetworkManager/system-connections/zonectl-br5.nmconnection'\nok\n");
+  expect(recorded).toContain('Error: zonectl-br5 - no such connection profile.');
 });
 
 it('the source key is the interface, then the block key', () => {
