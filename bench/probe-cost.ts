@@ -10,7 +10,8 @@
  * written to /etc); the probe runs inside a scratch network namespace (the
  * workload's keys are all net.*), so the machine's own sysctls are untouched.
  * States: "converged" (files with the desired content and mode, the persisted
- * file written) — what a no-change check sees — and "fresh" (nothing there).
+ * file written) — what a no-change check sees — "fresh" (nothing there), and
+ * "framing": the engine's framing around as many steps that do nothing.
  * Prints the median and quartiles of wall time per script and, when strace is
  * installed, the processes it starts (clone/fork) and programs it runs (execve).
  * A measurement, never a test assertion.
@@ -153,6 +154,9 @@ try {
   measureState('converged', p);
   unconverge(p);
   measureState('fresh', p);
+  // The engine's own share: the same framing around 40 steps that do nothing.
+  const marker = newMarker();
+  measureState('framing', { ...p, marker, script: buildProbeScript(Array.from({ length: p.count }, () => ({ text: ':' })), marker) });
 } finally {
   spawnSync('ip', ['netns', 'del', NETNS]);
   rmSync(root, { recursive: true, force: true });

@@ -6,6 +6,7 @@ export const fileDoc: ModuleDoc = {
     'The new content is written to a temporary file in the same directory, given its mode and owner, validated, then renamed over the old one: never half-written. ' +
     'Without content (and src) only mode/owner/group are managed and a missing file is created empty. ' +
     'Without mode/owner/group an existing file keeps its own; a new file gets the umask default. ' +
+    'A missing directory is created first (every new level 0755, like install -D), shown in the dry run as "create directory DIR". ' +
     'A symbolic link, directory or other non-regular file at path is an error (manage the real path instead). ' +
     'The dry run shows content changes as a unified diff; mode, owner and group changes each on their own line.',
   params: {
