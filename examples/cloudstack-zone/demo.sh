@@ -82,7 +82,7 @@ show "$zonectl" apply -i "$labinv" -i "$ex/inventory.yml" "$ex/site.yml"
 "$zonectl" apply "${zone[@]}" "$ex/site.yml" || fail "apply failed"
 say "${green}→ applied and verified${off}"
 say ""
-show "$zonectl" lab ssh --lab "$lab" r01 -- "vtysh -c 'show bgp summary'"
+show "$zonectl lab ssh --lab $lab r01 -- \"vtysh -c 'show bgp summary'\""
 "$zonectl" lab ssh --lab "$lab" r01 -- "vtysh -c 'show bgp summary'" | sed -n '/^Neighbor/,/^$/p' || fail "could not read r01's BGP state"
 
 heading "Check again: nothing is left to change"
