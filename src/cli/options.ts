@@ -3,6 +3,7 @@
  * them the same way.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { splitHostPattern } from '../inventory/patterns.ts';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -12,7 +13,18 @@ function collect(value: string, previous: string[] = []): string[] {
 export function addInventoryOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('-i, --inventory <path>', 'inventory file or directory (repeatable)').argParser(collect).default([]))
-    .option('-l, --limit <pattern>', 'only hosts matching this pattern (a, a:b, a:&b, a:!b, kvm*)');
+    .option('-l, --limit <pattern>', 'only hosts matching this pattern (a, a:b, a:&b, a:!b, kvm*)', parseLimit);
+}
+
+/**
+ * An empty --limit (say `--limit "$HOSTS"` with HOSTS unset) is refused: Ansible
+ * would read it as no limit at all and reach every host.
+ */
+export function parseLimit(value: string): string {
+  if (splitHostPattern(value).length === 0) {
+    throw new InvalidArgumentError(`--limit needs a host pattern, not ${JSON.stringify(value)} (an empty limit would reach every host)`);
+  }
+  return value;
 }
 
 /** Everything that shapes a compiled plan besides the inventory. */

@@ -40,6 +40,15 @@ describe('zonectl validate', SLOW, () => {
     expect(run.stderr).toBe('error: -e "oops": expected key=value (key=value, @file.yml, or a mapping like {"mtu": 9000})\n');
   });
 
+  it('an empty --limit is refused, not read as every host', () => {
+    for (const limit of ['', ' ', ':']) {
+      const run = zonectl('zone', 'compile', '-i', 'inventory', '--limit', limit, 'site.yml');
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(`--limit needs a host pattern, not ${JSON.stringify(limit)} (an empty limit would reach every host)`);
+    }
+  });
+
   it('--help', () => {
     const run = zonectl('zone', 'validate', '--help');
     expect(run.code).toBe(0);
