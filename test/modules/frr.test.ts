@@ -103,6 +103,20 @@ describe('frr at compile time', () => {
     expect([...result.inlineSecrets.values()]).toEqual(['pl41n-text-pw']);
   });
 
+  it('renders src (a template beside the playbook) into the plan; a !secret stays a placeholder', () => {
+    writeFileSync(join(tmp, 'frr.conf.hbs'), 'frr defaults traditional\nrouter bgp {{ asn }}\n neighbor {{ peer }} remote-as external\n neighbor {{ peer }} password {{ pw }}\nexit\n');
+    const result = compile(`- hosts: r1
+  vars:
+    asn: 65010
+    peer: 10.0.0.1
+    pw: !secret bgp_r1
+  tasks:
+    - frr: {src: frr.conf.hbs, daemons: [bgpd]}
+`);
+    const params = result.plan.hosts.r1?.plays[0]?.tasks[0]?.params as { config: string };
+    expect(params.config).toBe('frr defaults traditional\nrouter bgp 65010\n neighbor 10.0.0.1 remote-as external\n neighbor 10.0.0.1 password @@secret(bgp_r1)@@\nexit\n');
+  });
+
   it('locates a route map referenced but not defined in config text', () => {
     expect(errors(`- hosts: r1
   tasks:
