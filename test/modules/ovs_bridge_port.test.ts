@@ -35,14 +35,33 @@ describe('ovs_bridge', () => {
   it('changes only the columns and keys it is given, leaving other keys alone', () => {
     const r = plan(ovsBridge, { name: 'cloudbr0', fail_mode: 'secure', stp: true, external_ids: { zone: 'z1', owner: null } });
     expect(r.summaries).toEqual([
-      'bridge cloudbr0: fail_mode standalone → secure',
+      'bridge cloudbr0: fail_mode standalone → secure (Open vSwitch flushes the flows on this change: zonectl saves and restores them)',
       'bridge cloudbr0: stp false → true',
       'bridge cloudbr0: external_ids:zone (unset) → z1',
       'bridge cloudbr0: remove external_ids:owner (was ops)',
     ]);
-    expect(r.commands).toBe(
-      `ovs-vsctl --timeout=30 -- set bridge cloudbr0 fail_mode=secure -- set bridge cloudbr0 stp_enable=true -- set bridge cloudbr0 'external_ids:"zone"="z1"' -- remove bridge cloudbr0 external_ids '"owner"'`,
+    expect(r.commands).toContain(
+      `if ovs-vsctl --timeout=30 -- set bridge cloudbr0 fail_mode=secure -- set bridge cloudbr0 stp_enable=true -- set bridge cloudbr0 'external_ids:"zone"="z1"' -- remove bridge cloudbr0 external_ids '"owner"'; then`,
     );
+  });
+
+  it('saves and restores the flows around a fail_mode or datapath_type change (Open vSwitch flushes them)', () => {
+    const r = plan(ovsBridge, { name: 'cloudbr0', fail_mode: 'secure', datapath_type: 'system' });
+    expect(r.summaries).toEqual([
+      'bridge cloudbr0: datapath_type netdev → system (Open vSwitch flushes the flows on this change: zonectl saves and restores them)',
+      'bridge cloudbr0: fail_mode standalone → secure (Open vSwitch flushes the flows on this change: zonectl saves and restores them)',
+    ]);
+    expect(r.commands.split('\n')).toEqual([
+      'zc_flows=$(mktemp)',
+      'ovs-ofctl --names --no-stats dump-flows cloudbr0 >"$zc_flows" || { rm -f "$zc_flows"; exit 1; }',
+      `sed -i '/^ *priority=0 actions=NORMAL$/d' "$zc_flows"`,
+      'if ovs-vsctl --timeout=30 -- set bridge cloudbr0 datapath_type=system -- set bridge cloudbr0 fail_mode=secure; then zc_vsctl=0; else zc_vsctl=$?; fi',
+      'ovs-ofctl --names --bundle add-flows cloudbr0 "$zc_flows" || { rm -f "$zc_flows"; exit 1; }',
+      'rm -f "$zc_flows"',
+      '[ "$zc_vsctl" -eq 0 ] || exit "$zc_vsctl"',
+    ]);
+    // Other columns need no such care.
+    expect(plan(ovsBridge, { name: 'cloudbr0', stp: true }).commands).toBe('ovs-vsctl --timeout=30 -- set bridge cloudbr0 stp_enable=true');
   });
 
   it('deletes a bridge with state absent, and nothing when it is gone', () => {

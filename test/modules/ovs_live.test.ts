@@ -32,9 +32,9 @@ const ALL_HOSTS: Record<string, Record<string, unknown>> = {
 const OWN_COOKIE = '0x5a430001';
 const FLOWS = ['priority=2000,udp,in_port=vnet0,tp_src=67,actions=drop', 'priority=1500,in_port=eth1,dl_vlan=100,actions=NORMAL'];
 
-function tasks(flows: string[]): { name: string; module: string; params: Record<string, unknown> }[] {
+function tasks(flows: string[], failMode: string): { name: string; module: string; params: Record<string, unknown> }[] {
   return [
-    { name: 'guest bridge', module: 'ovs_bridge', params: { name: 'cloudbr1', datapath_type: 'netdev', fail_mode: 'standalone', external_ids: { zone: 'z1' } } },
+    { name: 'guest bridge', module: 'ovs_bridge', params: { name: 'cloudbr1', datapath_type: 'netdev', fail_mode: failMode, external_ids: { zone: 'z1' } } },
     // eth1 is a real device (a veth made in each namespace): a system port, as a NIC would be.
     { name: 'uplink trunk', module: 'ovs_port', params: { bridge: 'cloudbr1', name: 'eth1', trunks: [100, 200], vlan_mode: 'trunk' } },
     { name: 'access port', module: 'ovs_port', params: { bridge: 'cloudbr1', name: 'vnet0', type: 'internal', tag: 100 } },
@@ -44,7 +44,7 @@ function tasks(flows: string[]): { name: string; module: string; params: Record<
 }
 
 /** What compile does per task: validate, then prepare with the inventory. */
-function compile(members: string[], flows = FLOWS): CompiledPlan {
+function compile(members: string[], flows = FLOWS, failMode = 'standalone'): CompiledPlan {
   const hostvars = Object.fromEntries(members.map((h) => [h, ALL_HOSTS[h] ?? {}]));
   const groups = { all: members, hypervisors: members };
   const hosts: CompiledPlan['hosts'] = {};
@@ -67,7 +67,7 @@ function compile(members: string[], flows = FLOWS): CompiledPlan {
       max_fail_percentage: null,
       handlers: [],
       skipped: [],
-      tasks: tasks(flows).map((t, i) => {
+      tasks: tasks(flows, failMode).map((t, i) => {
         const module = findModule(t.module);
         if (!module) throw new Error(`module ${t.module} is not registered`);
         const params: unknown = module.schema.parse(t.params);
@@ -217,6 +217,25 @@ describe.skipIf(skip)('OVS modules on real Open vSwitch, through the engine', ()
     expect(await sh('kvm02', 'ovs-ofctl dump-flows cloudbr1 cookie=0x99/-1')).toContain('priority=500,ip,nw_src=10.9.0.0/16 actions=NORMAL');
     expect(await sh('kvm02', 'ovs-vsctl list-ports cloudbr1')).toContain('byhand');
     expect(changesOf(await run('check', plan))).toEqual({});
+  });
+
+  it('changes fail_mode without losing flows (Open vSwitch flushes them on that change), and back', async () => {
+    // Regression: the owned, mesh and foreign flows were gone after apply, and the next check wanted them back.
+    const before = await sh('kvm02', 'ovs-ofctl --names --no-stats dump-flows cloudbr1 | grep -v "^ *priority=0 actions=NORMAL$" | sort');
+    expect(before).toContain('cookie=0x99');
+    const flows = [...FLOWS, 'priority=1400,arp,actions=NORMAL']; // as the test before left them
+    const secure = compile(['kvm01', 'kvm02', 'kvm03'], flows, 'secure');
+    expect(changesOf(await run('check', secure)).kvm02).toEqual({
+      'guest bridge': ['bridge cloudbr1: fail_mode standalone → secure (Open vSwitch flushes the flows on this change: zonectl saves and restores them)'],
+    });
+    await run('apply', secure);
+    expect(await sh('kvm02', 'ovs-vsctl get bridge cloudbr1 fail_mode')).toBe('secure');
+    // Every flow is back, and OVS's own standalone NORMAL flow was not restored onto the secure bridge.
+    expect(await sh('kvm02', 'ovs-ofctl --names --no-stats dump-flows cloudbr1 | sort')).toBe(before);
+    expect(changesOf(await run('check', secure))).toEqual({});
+    await run('apply', compile(['kvm01', 'kvm02', 'kvm03'], flows));
+    expect(await sh('kvm02', 'ovs-ofctl --names --no-stats dump-flows cloudbr1')).toContain(' priority=0 actions=NORMAL');
+    expect(changesOf(await run('check', compile(['kvm01', 'kvm02', 'kvm03'], flows)))).toEqual({});
   });
 
   it('gives a fourth host its tunnels and every other host its tunnel to it, in one run', async () => {

@@ -4,13 +4,23 @@ import { refuseManagementCut } from '../../ovs/management.ts';
 import type { OvsHostState } from '../../ovs/probe.ts';
 import { mapText } from '../../ovs/schema.ts';
 import type { OvsBridge } from '../../ovs/state.ts';
+import { quote } from '../../shell/quote.ts';
 import { diffOwnedMap, mapSteps, vsctlTransaction } from '../../ovs/vsctl.ts';
 import type { BridgeParams } from './schema.ts';
 
 /** What a change does, as ovs-vsctl steps (JSON, so a saved plan can replay it). */
 interface StepsData {
   steps: string[][];
+  /** The change makes Open vSwitch flush every flow of the bridge (see keepFlows). */
+  flushesFlows?: boolean;
 }
+
+/**
+ * Columns whose change on an existing bridge makes Open vSwitch delete every
+ * OpenFlow flow on it: a new fail_mode flushes the table when the bridge has no
+ * controller (connmgr_set_fail_mode), a new datapath_type re-creates the bridge.
+ */
+const FLUSHING_COLUMNS = new Set(['datapath_type', 'fail_mode']);
 
 function columnAssignments(p: BridgeParams): string[] {
   const out: string[] = [];
@@ -34,9 +44,10 @@ function updateChanges(p: BridgeParams, actual: OvsBridge): Change[] {
   const changes: Change[] = [];
   const column = (label: string, column: string, from: string | boolean | undefined, to: string | boolean | undefined): void => {
     if (to === undefined || from === to) return;
+    const flushes = FLUSHING_COLUMNS.has(column);
     changes.push({
-      summary: `bridge ${p.name}: ${label} ${from ?? '(unset)'} → ${to}`,
-      data: { steps: [['set', 'bridge', p.name, `${column}=${to}`]] } satisfies StepsData,
+      summary: `bridge ${p.name}: ${label} ${from ?? '(unset)'} → ${to}${flushes ? ' (Open vSwitch flushes the flows on this change: zonectl saves and restores them)' : ''}`,
+      data: { steps: [['set', 'bridge', p.name, `${column}=${to}`]], ...(flushes ? { flushesFlows: true } : {}) } satisfies StepsData,
     });
   };
   column('datapath_type', 'datapath_type', actual.datapathType, p.datapath_type);
@@ -79,6 +90,29 @@ export function diffBridge(p: BridgeParams, host: OvsHostState, ctx: RunContext)
   return actual ? updateChanges(p, actual) : [createChange(p)];
 }
 
-export function bridgeCommands(changes: readonly Change[]): string {
-  return vsctlTransaction(changes.flatMap((c) => (c.data as StepsData).steps));
+export function bridgeCommands(changes: readonly Change[], bridge: string): string {
+  const transaction = vsctlTransaction(changes.flatMap((c) => (c.data as StepsData).steps));
+  return changes.some((c) => (c.data as StepsData).flushesFlows) ? keepFlows(bridge, transaction) : transaction;
+}
+
+/**
+ * Runs `transaction` so the bridge's flows survive it, as Open vSwitch's own
+ * ovs-save does around a restart: dump every flow (all cookies: other owners'
+ * flows and those of ovs_flows/ovs_tunnel_mesh, which were probed as present),
+ * run the transaction, add them back in one bundle. Ports by name, since a new
+ * datapath may number them anew. The `priority=0 actions=NORMAL` flow that
+ * OVS itself keeps on a standalone bridge is left to OVS: restoring it onto a
+ * secure bridge would open it.
+ */
+function keepFlows(bridge: string, transaction: string): string {
+  const br = quote(bridge);
+  return [
+    'zc_flows=$(mktemp)',
+    `ovs-ofctl --names --no-stats dump-flows ${br} >"$zc_flows" || { rm -f "$zc_flows"; exit 1; }`,
+    `sed -i '/^ *priority=0 actions=NORMAL$/d' "$zc_flows"`,
+    `if ${transaction}; then zc_vsctl=0; else zc_vsctl=$?; fi`,
+    `ovs-ofctl --names --bundle add-flows ${br} "$zc_flows" || { rm -f "$zc_flows"; exit 1; }`,
+    'rm -f "$zc_flows"',
+    '[ "$zc_vsctl" -eq 0 ] || exit "$zc_vsctl"',
+  ].join('\n');
 }

@@ -6,6 +6,7 @@ export const ovsBridgeDoc: ModuleDoc = {
     'Creates the bridge (`--may-exist add-br`) and sets only the columns given; a column left out is left alone.',
     'In other_config and external_ids only the listed keys are managed: a value sets the key, null removes it, other keys stay untouched.',
     'All of a task\'s changes run as one ovs-vsctl transaction (all or nothing). `state: absent` deletes the bridge with its ports.',
+    'Changing fail_mode or datapath_type of an existing bridge makes Open vSwitch delete every flow on it; zonectl dumps the flows first and adds them back in one bundle (as ovs-save does), except OVS\'s own `priority=0 actions=NORMAL` standalone flow.',
     'A host without a running Open vSwitch fails the task with a clear message at probe time: start openvswitch-switch first (service module).',
   ].join('\n'),
   params: {

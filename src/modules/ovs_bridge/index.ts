@@ -18,5 +18,5 @@ export const ovsBridge = defineModule<BridgeParams, OvsHostState>({
     return { ovs: state, net };
   },
   diff: (desired, actual, ctx) => diffBridge(desired, actual, ctx),
-  commands: (changes) => bridgeCommands(changes),
+  commands: (changes, desired) => bridgeCommands(changes, desired.name),
 });
