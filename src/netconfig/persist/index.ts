@@ -5,6 +5,7 @@
  * (ifupdown, netplan, networkmanager, none) or, without it, what the probe
  * detects. A task persists exactly the block it owns (see blockfile.ts), so
  * a bridge task and an address task on cloudbr0 both land in cloudbr0's file.
+ * ifupdown is handled here; netplan and NetworkManager in rendered.ts.
  */
 import type { Change, RunContext } from '../../modules/contract.ts';
 import { TaskError } from '../../modules/contract.ts';

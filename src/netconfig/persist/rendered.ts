@@ -88,14 +88,13 @@ export function renderedChange(
   if (blockInSync(have) && files.length === 0) return null;
   const what = `${block.key.replace(/^\d+-/, '')} settings of ${block.ifname}`;
   const target = backend === 'netplan' ? NETPLAN_FILE : NM_DIR;
-  const summary =
-    have === null
+  const summary = blockInSync(have)
+    ? `rewrite ${target} from ${source}: a file changed by hand (${backend})`
+    : have === null
       ? `add the ${what} to ${target} (${backend})`
       : block.lines === null
         ? `remove the ${what} from ${target} (${backend})`
-        : blockInSync(have)
-          ? `rewrite ${target} from ${source}: a file changed by hand (${backend})`
-          : `update the ${what} in ${target} (${backend})`;
+        : `update the ${what} in ${target} (${backend})`;
   const diffs = files.map(([path, old, next]) => fileDiff(path, old, next));
   // Only the source differs (a comment edited in it): show that.
   if (diffs.length === 0) diffs.push(fileDiff(source, before, after));
