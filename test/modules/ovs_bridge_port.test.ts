@@ -79,6 +79,13 @@ describe('ovs_bridge', () => {
 });
 
 describe('ovs_port', () => {
+  it('says in the dry run every column a new port gets, external_ids too', () => {
+    // Regression: external_ids were set on a new port but missing from its summary.
+    const r = plan(ovsPort, { bridge: 'cloudbr0', name: 'eth7', external_ids: { role: 'uplink', gone: null } });
+    expect(r.summaries).toEqual(['create port eth7 on bridge cloudbr0 (type=system, external_ids: role=uplink)']);
+    expect(r.commands).toContain(`set port eth7 'external_ids:"role"="uplink"'`);
+  });
+
   it('is in sync with the recorded trunk, access and tunnel ports', () => {
     expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'eth1', type: 'internal', trunks: [200, 100], vlan_mode: 'trunk' }).changes).toEqual([]);
     expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'eth1', type: 'internal', trunks: '100,200' }).changes).toEqual([]);

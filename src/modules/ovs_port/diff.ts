@@ -37,6 +37,8 @@ function describeNew(p: PortParams): string {
   if (p.trunks && p.trunks.length > 0) parts.push(`trunks=${p.trunks.join(',')}`);
   if (p.vlan_mode != null) parts.push(`vlan_mode=${p.vlan_mode}`);
   if (p.mtu_request != null) parts.push(`mtu_request=${p.mtu_request}`);
+  const ids = Object.entries(p.external_ids ?? {}).filter(([, v]) => v !== null);
+  if (ids.length > 0) parts.push(`external_ids: ${ids.map(([k, v]) => `${k}=${v}`).join(', ')}`);
   return parts.join(', ');
 }
 
