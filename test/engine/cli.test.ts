@@ -46,6 +46,15 @@ describe('zonectl check/plan/apply without hosts', () => {
     expect(stderr).toContain('no such plan file');
   });
 
+  it('apply -i INV FILE: a saved plan given as a playbook says how to apply it', async () => {
+    writeFileSync(join(dir, 'inv2.yml'), 'all:\n  hosts:\n    kvm01: {address: 192.0.2.1}\n');
+    writeFileSync(join(dir, 'saved.plan.json'), '{\n  "kind": "zonectl-plan",\n  "formatVersion": 1\n}\n');
+    expect(await main(['apply', '-i', join(dir, 'inv2.yml'), join(dir, 'saved.plan.json')])).toBe(1);
+    const file = join(dir, 'saved.plan.json');
+    expect(stderr).toBe(`error: ${file} is a saved plan, not a playbook (apply it as reviewed without -i: zonectl apply ${file})\n`);
+    expect(stdout).toBe('');
+  });
+
   it('apply with a playbook but no inventory says what is missing', async () => {
     expect(await main(['apply', 'site.yml'])).toBe(1);
     expect(stderr).toContain('no inventory given');

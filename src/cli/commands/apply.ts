@@ -4,10 +4,11 @@
  * state changed since are refused as stale (nothing applied to them, exit 1)
  * while the others are applied.
  */
+import { openSync, readSync, closeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../errors/index.ts';
 import { exitCodeOf } from '../../engine/index.ts';
-import { readPlanFile, savedExpectations } from '../../planfile/index.ts';
+import { PLANFILE_KIND, readPlanFile, savedExpectations } from '../../planfile/index.ts';
 import { addPlaybookOptions, addRunOptions } from '../options.ts';
 import { addOutputOptions, engineOptions, executeRun, loadSecrets, prepareRun, type RunCommandOptions } from './check.ts';
 
@@ -31,7 +32,27 @@ export function registerApply(program: Command): void {
       process.exitCode = exitCodeOf(await executeRun(file.plan, engine, 'apply', opts));
       return;
     }
+    const saved = args.find(isPlanFile);
+    if (saved !== undefined) {
+      throw new UserError(`${saved} is a saved plan, not a playbook`, undefined, `apply it as reviewed without -i: zonectl apply ${saved}`);
+    }
     const run = await prepareRun(args, opts);
     process.exitCode = exitCodeOf(await executeRun(run.plan, engineOptions('apply', opts, run), 'apply', opts));
   });
+}
+
+/** Whether the file starts like a plan file (its kind is the first key zonectl writes). */
+function isPlanFile(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(64);
+      const n = readSync(fd, head, 0, head.length, 0);
+      return /^\{\s*"kind":\s*"/.test(head.subarray(0, n).toString('utf8')) && head.subarray(0, n).toString('utf8').includes(`"${PLANFILE_KIND}"`);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false; // unreadable: the playbook loader says why
+  }
 }
