@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TaskError } from '../../src/modules/contract.ts';
+import type { FrrState } from '../../src/modules/frr/parse.ts';
 import type { FrrParams } from '../../src/modules/frr/schema.ts';
 import { CTX, moduleNamed } from './fixture.ts';
 import { runSh } from './local-run.ts';
@@ -30,7 +31,7 @@ suite(`frr probe on this machine${installed ? '' : ' (skipped: needs root and FR
     expect(output.stdout).toContain('@@frr check-exit 0');
     // The probe leaves no temporary directory behind.
     expect(readdirSync('/tmp').filter((f) => f.startsWith('zonectl-frr.'))).toEqual(before);
-    const state = frr.parse(output, params, CTX);
+    const state = frr.parse(output, params, CTX) as FrrState;
     expect(state.conf?.kind).toBe('regular');
     const changes = frr.diff(params, state, CTX);
     expect(changes.map((c) => c.summary)).toContain('content of /etc/frr/frr.conf');
