@@ -169,7 +169,7 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
       const changes = diffUnit(unit, outputs[i]);
       if (!changes) return;
       unit.raw = changes;
-      unit.outcome.changes = changes.map((c) => redactChange(secrets, c));
+      unit.outcome.changes = changes.map((c) => redactChange(secrets, c, unit.task.params));
       if (changes.length > 0) unit.outcome.status = 'changed';
     });
     const notified = notifiedHandlers(
@@ -181,7 +181,7 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
       const changes = diffUnit(unit, outputs[tasks.length + handlers.indexOf(unit)]);
       if (!changes) continue;
       unit.raw = changes;
-      unit.outcome.changes = changes.map((c) => redactChange(secrets, c));
+      unit.outcome.changes = changes.map((c) => redactChange(secrets, c, unit.task.params));
       if (changes.length > 0) unit.outcome.status = 'changed';
     }
     // Handlers that were not notified are not part of the outcome (their probe failures do not matter).

@@ -3,7 +3,7 @@
  * through here before it is printed, saved or compared.
  */
 import type { Change } from '../modules/contract.ts';
-import type { SecretStore } from '../secrets/index.ts';
+import { redactedLabel, type SecretStore } from '../secrets/index.ts';
 import type { ReportedChange } from './types.ts';
 
 export function redactDeep<T>(secrets: SecretStore, value: T): T {
@@ -15,9 +15,15 @@ export function redactDeep<T>(secrets: SecretStore, value: T): T {
   return value;
 }
 
-export function redactChange(secrets: SecretStore, change: Change): ReportedChange {
+/**
+ * `params` are the task's compiled params (placeholders, not values): a diff
+ * line removed from a file that matches a line of them holding a secret is
+ * masked there too — the host's old value of a rotated password is a secret
+ * the store does not know.
+ */
+export function redactChange(secrets: SecretStore, change: Change, params?: unknown): ReportedChange {
   const out: ReportedChange = { summary: secrets.redact(change.summary) };
-  if (change.diff !== undefined) out.diff = secrets.redact(change.diff);
+  if (change.diff !== undefined) out.diff = maskOldSecrets(secrets.redact(change.diff), secretLines(params));
   if (change.action) out.action = true;
   if (change.data !== undefined) out.data = redactDeep(secrets, change.data);
   return out;
@@ -32,4 +38,52 @@ export function tail(text: string, lines = 3): string {
 /** Host and task errors print as one line: a module's multi-line message is joined with ` | `. */
 export function oneLine(text: string): string {
   return text.trim().replace(/\s*\n\s*/g, ' | ');
+}
+
+/** A placeholder, split out with its name (the token format of src/secrets). */
+const PLACEHOLDER = /@@secret\(([A-Za-z0-9_.:-]+)\)@@/;
+
+interface SecretLine {
+  /** The line with each placeholder as a capture group. */
+  re: RegExp;
+  /** [literal, name, literal, name, …, literal] */
+  parts: string[];
+}
+
+/**
+ * The lines of the params' text values that hold a placeholder. A value that
+ * is only a placeholder counts only inside multi-line text (a file's content),
+ * not as a scalar param, which would match any line.
+ */
+function secretLines(params: unknown): SecretLine[] {
+  const out: SecretLine[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!PLACEHOLDER.test(value)) return;
+      const multiLine = value.includes('\n');
+      for (const line of value.split('\n')) {
+        const parts = line.split(new RegExp(PLACEHOLDER.source));
+        if (parts.length < 3 || (!multiLine && parts.every((p, i) => i % 2 === 1 || p.trim() === ''))) continue;
+        const pattern = parts.map((p, i) => (i % 2 === 1 ? '(.+?)' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+        out.push({ re: new RegExp(`^${pattern}$`), parts });
+      }
+    } else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(params);
+  return out;
+}
+
+function maskOldSecrets(diff: string, lines: readonly SecretLine[]): string {
+  if (lines.length === 0) return diff;
+  return diff
+    .split('\n')
+    .map((line) => {
+      if (!line.startsWith('-') || line.startsWith('---')) return line;
+      const body = line.slice(1);
+      const hit = lines.find((l) => l.re.test(body));
+      if (!hit) return line;
+      return `-${hit.parts.map((p, i) => (i % 2 === 1 ? redactedLabel(p).replace(/^<secret/, '<old secret') : p)).join('')}`;
+    })
+    .join('\n');
 }
