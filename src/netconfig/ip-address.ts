@@ -62,6 +62,13 @@ export function hasHostBits(c: Cidr): boolean {
   return (toBigInt(c.address) & mask) !== 0n;
 }
 
+/** The network a prefix belongs to: host bits cleared (10.20.1.0/16 → 10.20.0.0/16). */
+export function networkOf(c: Cidr): Cidr {
+  const hostBits = (c.family === 4 ? 32n : 128n) - BigInt(c.prefix);
+  const mask = (1n << hostBits) - 1n;
+  return { ...c, address: formatAddress(c.family, toBigInt(c.address) & ~mask) };
+}
+
 /** Whether `address` lies inside the prefix `net`. */
 export function cidrContains(net: Cidr, address: string): boolean {
   if (ipFamily(address) !== net.family) return false;

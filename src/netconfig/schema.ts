@@ -1,6 +1,6 @@
 /** Schema pieces shared by the network modules. */
 import { z } from 'zod';
-import { formatCidr, hasHostBits, parseCidr } from './ip-address.ts';
+import { formatCidr, hasHostBits, networkOf, parseCidr } from './ip-address.ts';
 
 export const persistSchema = z
   .boolean({ invalid_type_error: 'persist must be true or false' })
@@ -30,7 +30,7 @@ export const routeDestination = z
       return z.NEVER;
     }
     if (hasHostBits(cidr)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${text} has host bits set (a route goes to a network address, like ${t.replace(/\.\d+\//, '.0/')})` });
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${text} has host bits set (a route goes to a network address, like ${formatCidr(networkOf(cidr))})` });
       return z.NEVER;
     }
     if (cidr.prefix === 0) return { to: 'default', family: cidr.family as 4 | 6 | null };

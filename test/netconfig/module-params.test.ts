@@ -99,6 +99,16 @@ describe('route', () => {
     expect(errors(routeModule, { to: '10.20.0.0/16', via: '10.0.0.1' })[0]).toMatch(/persisted route needs dev/);
     expect(errors(routeModule, { to: '10.20.0.0/16', via: '10.0.0.1', dev: 'x', table: 'a b' })[0]).toMatch(/table must be/);
   });
+
+  it('names the right network for host bits, and says nothing more about a destination already refused', () => {
+    // Regression: the hint said "like 10.20.1.0/16" and a second error said "not in the same address family as undefined".
+    expect(errors(routeModule, { to: '10.20.1.0/16', via: '10.0.0.1', dev: 'x' })).toEqual([
+      'to: 10.20.1.0/16 has host bits set (a route goes to a network address, like 10.20.0.0/16)',
+    ]);
+    expect(errors(routeModule, { to: '2001:db8:1:2::5/48', via: '2001:db8::1', dev: 'x' })).toEqual([
+      'to: 2001:db8:1:2::5/48 has host bits set (a route goes to a network address, like 2001:db8:1::/48)',
+    ]);
+  });
 });
 
 describe('arping', () => {

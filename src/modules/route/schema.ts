@@ -35,8 +35,9 @@ export const routeParams = z
   )
   .strict('unknown parameter (allowed: to, via, dev, metric, table, state, persist)')
   .superRefine((p, ctx) => {
+    // An invalid `to` (already reported) arrives here as zod's aborted marker, without `to`.
     const viaFamily = p.via === undefined ? null : ipFamily(p.via);
-    if (p.to.family !== null && viaFamily !== null && p.to.family !== viaFamily) {
+    if (typeof p.to.to === 'string' && p.to.family !== null && viaFamily !== null && p.to.family !== viaFamily) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['via'], message: `via ${p.via} is not in the same address family as ${p.to.to}` });
     }
     if (p.state === 'present' && p.via === undefined && p.dev === undefined) {
