@@ -217,7 +217,7 @@ export const frrParams = strictObject(
     wait_for: strictObject(
       {
         bgp_established: z.boolean({ invalid_type_error: 'bgp_established must be true or false' }).default(false),
-        timeout: z.number({ invalid_type_error: 'timeout is seconds' }).int().min(1).max(3600).default(60),
+        timeout: z.number({ invalid_type_error: 'timeout is seconds' }).int().min(1).max(600, 'timeout is at most 600 seconds (the default --command-timeout)').default(60),
       },
       'wait_for',
     ).optional(),
