@@ -69,6 +69,7 @@ export function renderHost(host: HostOutcome, mode: RunOutcome['mode'], options:
 }
 
 export function renderChanges(result: RunOutcome, options: TextOptions = {}): string {
+  if (result.hosts.length === 0) return 'no hosts: no play matched any host, nothing to do\n';
   const blocks = result.hosts.map((h) => renderHost(h, result.mode, options)).filter((b) => b !== '');
   if (blocks.length === 0) return result.mode === 'check' ? 'no changes: every host is in sync\n' : 'nothing to change: every host is in sync\n';
   return `${blocks.join('\n\n')}\n`;

@@ -85,6 +85,14 @@ describe('text report', () => {
   });
 });
 
+describe('text report without hosts', () => {
+  it('says no host matched rather than every host is in sync', () => {
+    for (const mode of ['check', 'apply'] as const) {
+      expect(renderChanges({ mode, hosts: [], elapsedSeconds: 0 })).toBe('no hosts: no play matched any host, nothing to do\n');
+    }
+  });
+});
+
 describe('JSON report', () => {
   it('has the documented shape and no secret value', async () => {
     const result = await scenario('apply');
