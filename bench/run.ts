@@ -7,9 +7,10 @@
  *   npm run bench -- [--nodes 1,10,30] [--ansible-nodes 1,10] [--with-ansible | --no-ansible]
  *                    [--skip-compile] [--skip-engine]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ansibleAvailable, installAnsible } from './ansible.ts';
+import { GNU_TIME } from './measure.ts';
 import { benchCompile } from './compile.ts';
 import { ANSIBLE_SIZES, BENCH_SIZES, benchEngine } from './engine.ts';
 import { gitCommit, loadSampler, machine, renderMarkdown, type BenchResults } from './report.ts';
@@ -59,13 +60,20 @@ if (!args['skip-compile']) {
 }
 
 let ansibleVersion: string | undefined;
-if (!args['skip-engine']) {
+if (!args['skip-engine'] && !existsSync(GNU_TIME)) {
+  results.notRun.push(`engine: ${GNU_TIME} is missing (apt-get install -y time): it measures each tool's CPU time and memory`);
+  process.exitCode = 1;
+} else if (!args['skip-engine']) {
   let unavailable: string | undefined;
   if (args['no-ansible']) unavailable = 'not run (--no-ansible)';
   else {
     let found = ansibleAvailable();
     if (!found.ok && args['with-ansible']) {
-      installAnsible(log);
+      try {
+        installAnsible(log);
+      } catch (error) {
+        log(`installing ansible failed: ${(error as Error).message.split('\n')[0] ?? ''}`);
+      }
       found = ansibleAvailable();
     }
     ansibleVersion = found.version;
