@@ -169,6 +169,9 @@ labSuite('frr: BGP between two lab routers through the CLI', () => {
   }, SLOW);
 
   it('peers over eBGP with an MD5 password; each router learns what the other may send', async () => {
+    // Forwarding belongs to sysctl: FRR's reload would switch it on (`no ip forwarding` is not in the file).
+    const forwarding = 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding';
+    const forwardingBefore = await ok('r1', forwarding);
     const result = await zonectl(['apply', '--json', '-i', get().inventoryFile, file('site.yml', playbook(['198.51.100.0/24']))]);
     expect(result.code, `${result.stderr}${result.stdout.slice(0, 3000)}`).toBe(0);
     const made = changes(result);
@@ -183,6 +186,7 @@ labSuite('frr: BGP between two lab routers through the CLI', () => {
     // The password is in FRR's configuration (where it belongs), installed frr:frr 0640.
     expect(await ok('r1', "vtysh -c 'show running-config' | grep password")).toBe(` neighbor 10.99.0.2 password ${PASSWORD}\n`);
     expect(await ok('r1', 'stat -c "%U:%G %a" /etc/frr/frr.conf')).toBe('frr:frr 640\n');
+    expect(await ok('r1', forwarding)).toBe(forwardingBefore);
   }, SLOW);
 
   it('reports zero changes on the second run', async () => {
