@@ -36,7 +36,11 @@ export function loadPlaybooks(files: readonly string[], options: LoadOptions): P
       options.errors.push(error);
       continue;
     }
-    if (doc.value === null) continue;
+    if (doc.value === null || (Array.isArray(doc.value) && doc.value.length === 0)) {
+      // As Ansible: nothing to do, said out loud (an empty file is often a wrong path or a failed render).
+      options.errors.warn('the playbook is empty: nothing to do', doc.locate([]));
+      continue;
+    }
     if (!Array.isArray(doc.value)) {
       options.errors.add('a playbook must be a list of plays', doc.locate([]), 'each play has hosts: and tasks: or roles:');
       continue;

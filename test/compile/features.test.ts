@@ -37,3 +37,11 @@ describe('variables, loops, magic variables, listen', () => {
     expect(plan.hosts.r1?.plays[1]).toMatchObject({ name: 'empty loop', tasks: [], skipped: [{ id: '2.1', name: 'never {{ item }}', source: 'site.yml:31', reason: 'loop: no items' }] });
   });
 });
+
+describe('an empty playbook', () => {
+  it('compiles with a warning that says there is nothing to do', () => {
+    const result = compileFixture('features', { inventory: ['inventory.yml'], playbooks: ['empty.yml', 'empty-list.yml'] });
+    expect(result.plan.hosts).toEqual({});
+    expect(result.warnings.map((w) => w.format())).toEqual(['empty.yml:1:1: the playbook is empty: nothing to do', 'empty-list.yml:1:1: the playbook is empty: nothing to do']);
+  });
+});
