@@ -24,12 +24,34 @@ export function integerSet(values: readonly number[]): string {
   return `[${values.join(',')}]`;
 }
 
-/** One shell line: every step joined by `--` into a single ovs-vsctl transaction ('' when none). */
-export function vsctlTransaction(steps: readonly (readonly string[])[]): string {
-  if (steps.length === 0) return '';
+function oneTransaction(steps: readonly (readonly string[])[]): string {
   const words: string[] = ['ovs-vsctl', `--timeout=${APPLY_TIMEOUT}`];
   for (const step of steps) words.push('--', ...step);
   return command(...words);
+}
+
+/** The port a `del-port`/`add-port` step names (its last word), or undefined for other steps. */
+function portOf(step: readonly string[], verb: 'add-port' | 'del-port'): string | undefined {
+  return step.includes(verb) ? step[step.length - 1] : undefined;
+}
+
+/**
+ * One shell line: every step joined by `--` into a single ovs-vsctl transaction ('' when none).
+ * Except a port that is deleted and added again (moved to another bridge): ovs-vswitchd
+ * fails to add it when both happen in one transaction ("could not add network device
+ * … to ofproto (File exists)", seen with Open vSwitch 3.1), so its deletion goes first,
+ * in a transaction of its own.
+ */
+export function vsctlTransaction(steps: readonly (readonly string[])[]): string {
+  if (steps.length === 0) return '';
+  const added = new Set(steps.map((s) => portOf(s, 'add-port')).filter((p) => p !== undefined));
+  const moved = (s: readonly string[]): boolean => {
+    const port = portOf(s, 'del-port');
+    return port !== undefined && added.has(port);
+  };
+  const first = steps.filter(moved);
+  if (first.length === 0) return oneTransaction(steps);
+  return `${oneTransaction(first)} && ${oneTransaction(steps.filter((s) => !moved(s)))}`;
 }
 
 /** Desired keys of a map column vs the actual map: keys to set and keys to remove (others are left alone). */

@@ -268,6 +268,44 @@ describe.skipIf(skip)('OVS modules on real Open vSwitch, through the engine', ()
   });
 });
 
+/** A plan of one task for one host, compiled as the compiler does (schema only: no prepare needed). */
+function oneTask(host: string, module: string, raw: Record<string, unknown>): CompiledPlan {
+  const params = findModule(module)?.schema.parse(raw) as Record<string, unknown>;
+  return {
+    formatVersion: 1,
+    tool: { name: 'zonectl', version: 'test' },
+    inputHash: 'sha256:test',
+    inputs: [],
+    warnings: [],
+    hosts: {
+      [host]: {
+        connection: { address: '127.0.0.1', port: 22, user: 'root', identity_file: null, known_hosts: null, jump: [], become: false },
+        platform: 'linux',
+        plays: [{ index: 0, name: 'ovs', serial: null, max_fail_percentage: null, handlers: [], skipped: [], tasks: [{ id: '0.0', name: 'port', module, params, notify: [], tags: [], source: 'live.yml:1' }] }],
+      },
+    },
+  };
+}
+
+describe.skipIf(skip)('a port moved to another bridge', () => {
+  afterAll(() => {
+    sandboxes.get('kvm08')?.stop();
+    sandboxes.delete('kvm08');
+  });
+
+  it('works on the new bridge (delete and add in one transaction left it unusable: "File exists")', async () => {
+    sandboxes.set('kvm08', startOvs('live-kvm08'));
+    await sh('kvm08', 'ovs-vsctl add-br bra -- set bridge bra datapath_type=netdev -- add-br brb -- set bridge brb datapath_type=netdev');
+    await sh('kvm08', 'ovs-vsctl add-port bra mv0 -- set interface mv0 type=gre options:key=7 options:remote_ip=192.0.2.77');
+    const plan = oneTask('kvm08', 'ovs_port', { bridge: 'brb', name: 'mv0', type: 'gre', options: { key: '7', remote_ip: '192.0.2.77' } });
+    expect(changesOf(await run('check', plan))).toEqual({ kvm08: { port: ['move port mv0 from bridge bra to brb (type=gre, key=7, remote_ip=192.0.2.77)'] } });
+    await run('apply', plan);
+    expect(await sh('kvm08', 'ovs-vsctl port-to-br mv0; ovs-vsctl get interface mv0 error')).toBe('brb\n[]');
+    expect(Number(await sh('kvm08', 'ovs-vsctl get interface mv0 ofport'))).toBeGreaterThan(0);
+    expect(changesOf(await run('check', plan))).toEqual({});
+  });
+});
+
 describe.skipIf(skip)('a host whose Open vSwitch is not running', () => {
   afterAll(() => {
     sandboxes.get('kvm09')?.stop();

@@ -103,7 +103,7 @@ export function diffPort(p: PortParams, host: OvsHostState, ctx: RunContext): Ch
   }
   if (actual.bridge !== p.bridge) {
     refuseManagementCut(`move port ${p.name} to bridge ${p.bridge}`, [p.name], host.net, ctx);
-    // Moving is delete + add in the same transaction; the port is re-created with the desired columns.
+    // Moving is delete, then add (two transactions: see vsctlTransaction); the port is re-created with the desired columns.
     return [{
       summary: `move port ${p.name} from bridge ${actual.bridge ?? '(none)'} to ${p.bridge} (${describeNew(p)})`,
       data: stepsOf([['--if-exists', 'del-port', p.name], ...createSteps(p)]),

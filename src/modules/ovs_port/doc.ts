@@ -5,7 +5,7 @@ export const ovsPortDoc: ModuleDoc = {
   description: [
     'A missing port is added with `--may-exist add-port` and its columns set in the same transaction; an existing port is',
     'corrected column by column (set/remove/clear), because add-port never updates a port that exists. A port found on',
-    'another bridge is moved (deleted and re-added in one transaction).',
+    'another bridge is moved: deleted, then re-added (two transactions: ovs-vswitchd fails to add a port deleted in the same transaction).',
     'Columns that are omitted are left alone; null clears tag, trunks, vlan_mode and mtu_request and removes an option key.',
     'Only the listed options and external_ids keys are managed; other keys stay untouched. Without `type` a new port is',
     'a system port (a plain network device) and an existing port keeps its type. Bonds (ports with several interfaces) are refused.',
