@@ -110,12 +110,17 @@ const quantile = (xs: number[], q: number): number => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
 };
 
-/** Processes started and programs run by one script, counted by strace (dash itself excluded). */
-function countForks(p: Prepared): { forks: number; execs: number } | null {
+/**
+ * Processes started, programs run, and all system calls (reads apart: dash's
+ * `read` takes a byte per call) of one script, counted by strace (dash itself
+ * excluded from execs).
+ */
+function countCalls(p: Prepared): { forks: number; execs: number; reads: number; syscalls: number } | null {
   if (spawnSync('strace', ['-V']).status !== 0) return null;
-  const r = spawnSync('ip', ['netns', 'exec', NETNS, 'strace', '-f', '-c', '-e', 'trace=execve,clone,clone3,fork,vfork', 'dash', '-s'], { input: p.script, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('ip', ['netns', 'exec', NETNS, 'strace', '-f', '-c', 'dash', '-s'], { input: p.script, encoding: 'utf8', maxBuffer: 64 << 20 });
   const count = (name: string): number => Number(new RegExp(`^\\s*[\\d.]+\\s+[\\d.]+\\s+\\d+\\s+(\\d+)(?:\\s+\\d+)?\\s+${name}$`, 'm').exec(r.stderr)?.[1] ?? 0);
-  return { forks: count('clone') + count('clone3') + count('fork') + count('vfork'), execs: count('execve') - 1 };
+  const total = Number(/^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)(?:\s+\d+)?\s+total$/m.exec(r.stderr)?.[1] ?? 0);
+  return { forks: count('clone') + count('clone3') + count('fork') + count('vfork'), execs: count('execve') - 1, reads: count('read'), syscalls: total };
 }
 
 function measureState(name: string, p: Prepared): void {
@@ -129,14 +134,14 @@ function measureState(name: string, p: Prepared): void {
     bytes = r.bytes;
     base.push(baseline());
   }
-  const forks = countForks(p);
+  const calls = countCalls(p);
   const b = quantile(base, 0.5);
   const line = [
     `${name.padEnd(10)}`,
     `median ${quantile(times, 0.5).toFixed(1)} ms (p25 ${quantile(times, 0.25).toFixed(1)}, p75 ${quantile(times, 0.75).toFixed(1)})`,
     `empty script ${b.toFixed(1)} ms → probe ${(quantile(times, 0.5) - b).toFixed(1)} ms`,
     `output ${bytes} B`,
-    forks ? `forks ${forks.forks}, execs ${forks.execs}` : 'forks n/a (no strace)',
+    calls ? `forks ${calls.forks}, execs ${calls.execs}, syscalls ${calls.syscalls} (read ${calls.reads})` : 'forks n/a (no strace)',
   ];
   process.stdout.write(`${line.join(' | ')}\n`);
 }
