@@ -52,3 +52,17 @@ export const trunkList = z
 export function mapText(map: Readonly<Record<string, string | null>>): string {
   return Object.entries(map).map(([k, v]) => (v === null ? `-${k}` : `${k}=${v}`)).join(' ');
 }
+
+/** VLAN ids for a summary, runs of three or more as ranges: `100-199,300` rather than a hundred numbers. */
+export function idRangesText(ids: readonly number[]): string {
+  const sorted = [...ids].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j++;
+    if (j - i >= 2) parts.push(`${sorted[i]}-${sorted[j]}`);
+    else for (let k = i; k <= j; k++) parts.push(String(sorted[k]));
+    i = j + 1;
+  }
+  return parts.join(',');
+}

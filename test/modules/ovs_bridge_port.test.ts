@@ -120,7 +120,11 @@ describe('ovs_port', () => {
     const t = plan(ovsPort, { bridge: 'cloudbr0', name: 't103-1-2', type: 'gre', options: { key: 104, remote_ip: '192.0.2.2' } });
     expect(t.commands).toBe(`ovs-vsctl --timeout=30 -- set interface t103-1-2 'options:"key"="104"'`);
     const trunks = plan(ovsPort, { bridge: 'cloudbr0', name: 'eth1', type: 'internal', trunks: '100-102' });
-    expect(trunks.summaries).toEqual(['port eth1: trunks 100,200 → 100,101,102']);
+    // Runs of three or more read as ranges (kvm-ovs's default "100-199" was a line of a hundred numbers).
+    expect(trunks.summaries).toEqual(['port eth1: trunks 100,200 → 100-102']);
+    expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'eth8', trunks: '100-199,300,301' }, empty).summaries).toEqual([
+      'create port eth8 on bridge cloudbr0 (type=system, trunks=100-199,300,301)',
+    ]);
     expect(plan(ovsPort, { bridge: 'cloudbr0', name: 'eth1', type: 'internal', trunks: null }).commands).toBe('ovs-vsctl --timeout=30 -- clear port eth1 trunks');
   });
 

@@ -4,6 +4,7 @@ import { refuseManagementCut } from '../../ovs/management.ts';
 import type { OvsHostState } from '../../ovs/probe.ts';
 import type { OvsPort } from '../../ovs/state.ts';
 import { diffOwnedMap, integerSet, mapSteps, vsctlTransaction } from '../../ovs/vsctl.ts';
+import { idRangesText } from '../../ovs/schema.ts';
 import type { PortParams } from './schema.ts';
 
 interface StepsData {
@@ -34,7 +35,7 @@ function describeNew(p: PortParams): string {
   const parts = [`type=${p.type ?? 'system'}`];
   for (const [k, v] of Object.entries(p.options ?? {})) if (v !== null) parts.push(`${k}=${v}`);
   if (p.tag != null) parts.push(`tag=${p.tag}`);
-  if (p.trunks && p.trunks.length > 0) parts.push(`trunks=${p.trunks.join(',')}`);
+  if (p.trunks && p.trunks.length > 0) parts.push(`trunks=${idRangesText(p.trunks)}`);
   if (p.vlan_mode != null) parts.push(`vlan_mode=${p.vlan_mode}`);
   if (p.mtu_request != null) parts.push(`mtu_request=${p.mtu_request}`);
   const ids = Object.entries(p.external_ids ?? {}).filter(([, v]) => v !== null);
@@ -80,7 +81,7 @@ function updateChanges(p: PortParams, actual: OvsPort): Change[] {
   ];
   if (trunksWanted !== undefined && trunksWanted !== trunksNow) {
     changes.push({
-      summary: `port ${p.name}: trunks ${trunksNow || '(none)'} → ${trunksWanted || '(none)'}`,
+      summary: `port ${p.name}: trunks ${idRangesText(actual.trunks) || '(none)'} → ${idRangesText(p.trunks ?? []) || '(none)'}`,
       data: stepsOf([trunksWanted ? ['set', 'port', p.name, `trunks=${integerSet(p.trunks ?? [])}`] : ['clear', 'port', p.name, 'trunks']]),
     });
   }
