@@ -9,7 +9,7 @@
  * in-sync file costs one process (stat) and no base64: the host compares the
  * bytes itself and answers `file.same`; only a file that differs is sent, in
  * the same probe (no second round trip). Small files are compared with the
- * shell's own `read` (no process); larger ones by sha256sum.
+ * shell's own `read` (no process); larger ones by sha256sum (one more).
  *
  * Output lines, all prefixed `file.`:
  *   file.dir yes|no
@@ -25,9 +25,11 @@ import { quote } from '../../shell/quote.ts';
 
 /**
  * Up to this many bytes, expected content is compared in the shell (it
- * travels in the probe script); above, by its sha256.
+ * travels in the probe script); above, by its sha256. dash's `read` costs a
+ * system call per byte: around a kilobyte that is what one sha256sum
+ * process costs.
  */
-export const COMPARE_IN_SHELL_MAX = 16 * 1024;
+export const COMPARE_IN_SHELL_MAX = 1024;
 
 /**
  * Shell condition: the file at `p` (stat output in "$zc_m", size last) holds
