@@ -73,7 +73,12 @@ export class SecretStore {
     try {
       data = yaml.load(readFileSync(path, 'utf8'));
     } catch (error) {
-      throw new UserError(`cannot read secrets file: ${(error as Error).message}`, { file: path, line: 1, col: 1 });
+      // js-yaml's message quotes the file's lines, values included: give only what and where.
+      const e = error as Error & { reason?: string; mark?: { line: number; column: number } };
+      if (e.reason !== undefined && e.mark) {
+        throw new UserError(`cannot read secrets file: invalid YAML: ${e.reason}`, { file: path, line: e.mark.line + 1, col: e.mark.column + 1 });
+      }
+      throw new UserError(`cannot read secrets file: ${e.message}`, { file: path, line: 1, col: 1 });
     }
     if (!data || typeof data !== 'object' || Array.isArray(data)) {
       throw new UserError('a secrets file must be a mapping of name: value', { file: path, line: 1, col: 1 });

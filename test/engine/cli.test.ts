@@ -55,6 +55,15 @@ describe('zonectl check/plan/apply without hosts', () => {
     expect(stdout).toBe('');
   });
 
+  it('a secrets file that is not valid YAML is one line that never quotes its values', async () => {
+    writeFileSync(join(dir, 'inv3.yml'), 'all:\n  hosts:\n    kvm01: {address: 192.0.2.1}\n');
+    writeFileSync(join(dir, 'ok.yml'), '- hosts: all\n  tasks:\n    - name: t\n      command: "true"\n');
+    writeFileSync(join(dir, 'secrets.yml'), 'bgp_pw: TopSecret-123\n  other: Another-Secret-9\n');
+    expect(await main(['check', '-i', join(dir, 'inv3.yml'), join(dir, 'ok.yml'), '--secrets', join(dir, 'secrets.yml')])).toBe(1);
+    expect(stderr).toBe(`error: ${join(dir, 'secrets.yml')}:2:8: cannot read secrets file: invalid YAML: bad indentation of a mapping entry\n`);
+    expect(stdout).toBe('');
+  });
+
   it('apply with a playbook but no inventory says what is missing', async () => {
     expect(await main(['apply', 'site.yml'])).toBe(1);
     expect(stderr).toContain('no inventory given');
