@@ -21,6 +21,10 @@ import { runContext, skipNetns } from './netns-host.ts';
 
 const skip = skipNetns();
 const generatorRoot = process.env.ZONECTL_NETPLAN_ROOT;
+// CI unpacks the generator (.ci/run): there, a missing one is a failure, never a skip.
+if (process.env.CI === 'true' && !generatorRoot) {
+  throw new Error('ZONECTL_NETPLAN_ROOT is not set under CI=true: run scripts/netplan-validator.sh (as .ci/run does)');
+}
 
 const link: [ModuleDefinition, object] = [linkModule, { name: 'npup0', mtu: 9000, state: 'up' }];
 const bridge: [ModuleDefinition, object] = [bridgeModule, { name: 'npbr0', ports: ['npup0'], mtu: 9000 }];
