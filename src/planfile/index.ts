@@ -5,7 +5,8 @@
  * changes (redacted) and a fingerprint of every host's probed state.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { UserError } from '../errors/index.ts';
 import type { HostStatus, ReportedChange, RunOutcome, SavedExpectations, SavedPlay } from '../engine/types.ts';
 import type { CompiledPlan } from '../plan/types.ts';
@@ -111,6 +112,30 @@ export function buildPlanFile(
     throw new UserError('the plan holds a secret value instead of a placeholder; refusing to save it', undefined, 'mark the value with !secret NAME');
   }
   return file;
+}
+
+/**
+ * Checks, before any host is probed, that the plan can be written there: a
+ * typo in -o should not cost a dry run of the whole zone.
+ */
+export function assertPlanFileWritable(path: string): void {
+  const where = { file: path, line: 1, col: 1 };
+  if (path.trim() === '') throw new UserError('-o needs a file name', undefined, 'e.g. -o change-42.plan.json');
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    // does not exist yet: fine
+  }
+  if (isDirectory) throw new UserError('cannot write the plan file: it is a directory', where, 'give a file name, e.g. DIR/change-42.plan.json');
+  const dir = dirname(path);
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'is not writable' : 'does not exist';
+    throw new UserError(`cannot write the plan file: directory ${dir} ${why}`, where);
+  }
 }
 
 /** Writes atomically (temp file + rename), readable by the owner only. */

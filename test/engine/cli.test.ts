@@ -51,7 +51,7 @@ describe('zonectl check/plan/apply without hosts', () => {
     writeFileSync(join(dir, 'saved.plan.json'), '{\n  "kind": "zonectl-plan",\n  "formatVersion": 1\n}\n');
     expect(await main(['apply', '-i', join(dir, 'inv2.yml'), join(dir, 'saved.plan.json')])).toBe(1);
     const file = join(dir, 'saved.plan.json');
-    expect(stderr).toBe(`error: ${file} is a saved plan, not a playbook (apply it as reviewed without -i: zonectl apply ${file})\n`);
+    expect(stderr).toBe(`error: ${file} is a saved plan, not a playbook (apply it alone, without -i: zonectl apply ${file})\n`);
     expect(stdout).toBe('');
   });
 
@@ -61,6 +61,22 @@ describe('zonectl check/plan/apply without hosts', () => {
     writeFileSync(join(dir, 'secrets.yml'), 'bgp_pw: TopSecret-123\n  other: Another-Secret-9\n');
     expect(await main(['check', '-i', join(dir, 'inv3.yml'), join(dir, 'ok.yml'), '--secrets', join(dir, 'secrets.yml')])).toBe(1);
     expect(stderr).toBe(`error: ${join(dir, 'secrets.yml')}:2:8: cannot read secrets file: invalid YAML: bad indentation of a mapping entry\n`);
+    expect(stdout).toBe('');
+  });
+
+  it('plan -o: a place the plan cannot be written is refused before any host is probed', async () => {
+    // an unreachable address: probing would show a connection error instead
+    writeFileSync(join(dir, 'inv4.yml'), 'all:\n  hosts:\n    kvm01: {address: 192.0.2.1}\n');
+    writeFileSync(join(dir, 'ok4.yml'), '- hosts: all\n  tasks:\n    - name: t\n      command: "true"\n');
+    const plan = (out: string): Promise<number> => main(['plan', '-i', join(dir, 'inv4.yml'), join(dir, 'ok4.yml'), '-o', out]);
+    expect(await plan('')).toBe(1);
+    expect(stderr).toBe('error: -o needs a file name (e.g. -o change-42.plan.json)\n');
+    stderr = '';
+    expect(await plan(dir)).toBe(1);
+    expect(stderr).toBe(`error: ${dir}:1:1: cannot write the plan file: it is a directory (give a file name, e.g. DIR/change-42.plan.json)\n`);
+    stderr = '';
+    expect(await plan(join(dir, 'nope', 'x.json'))).toBe(1);
+    expect(stderr).toBe(`error: ${join(dir, 'nope', 'x.json')}:1:1: cannot write the plan file: directory ${join(dir, 'nope')} does not exist\n`);
     expect(stdout).toBe('');
   });
 

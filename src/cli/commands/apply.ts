@@ -34,7 +34,7 @@ export function registerApply(program: Command): void {
     }
     const saved = args.find(isPlanFile);
     if (saved !== undefined) {
-      throw new UserError(`${saved} is a saved plan, not a playbook`, undefined, `apply it as reviewed without -i: zonectl apply ${saved}`);
+      throw new UserError(`${saved} is a saved plan, not a playbook`, undefined, `apply it alone, without -i: zonectl apply ${saved}`);
     }
     const run = await prepareRun(args, opts);
     process.exitCode = exitCodeOf(await executeRun(run.plan, engineOptions('apply', opts, run), 'apply', opts));

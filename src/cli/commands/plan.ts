@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { exitCodeOf } from '../../engine/index.ts';
-import { buildPlanFile, writePlanFile } from '../../planfile/index.ts';
+import { assertPlanFileWritable, buildPlanFile, writePlanFile } from '../../planfile/index.ts';
 import { addPlaybookOptions, addRunOptions } from '../options.ts';
 import { addOutputOptions, engineOptions, executeRun, prepareRun, type RunCommandOptions } from './check.ts';
 
@@ -15,6 +15,7 @@ export function registerPlan(program: Command): void {
     .argument('<playbooks...>', 'playbook files')
     .requiredOption('-o, --out <file>', 'where to write the plan (JSON; no secret values)');
   addOutputOptions(addRunOptions(addPlaybookOptions(cmd))).action(async (playbooks: string[], opts: RunCommandOptions & { out: string }) => {
+    assertPlanFileWritable(opts.out);
     const run = await prepareRun(playbooks, opts);
     const result = await executeRun(run.plan, engineOptions('check', opts, run), 'plan', opts);
     writePlanFile(opts.out, buildPlanFile(run.plan, result, run.hostVars, run.secrets));
