@@ -73,6 +73,7 @@ export function compilePlan(options: CompileOptions): CompileResult {
     try {
       const loaded = loadInventory(options.inventory, { cwd, render: renderForInventory, ...(options.localUser === undefined ? {} : { localUser: options.localUser }) });
       for (const file of loaded.files) sources.record(sources.resolve(file));
+      if (loaded.hosts.size === 0) load.warn(`the inventory has no hosts (${options.inventory.join(', ')})`);
       inventory = loaded;
     } catch (error) {
       if (!isUserError(error)) throw error;

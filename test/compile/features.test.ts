@@ -45,3 +45,11 @@ describe('an empty playbook', () => {
     expect(result.warnings.map((w) => w.format())).toEqual(['empty.yml:1:1: the playbook is empty: nothing to do', 'empty-list.yml:1:1: the playbook is empty: nothing to do']);
   });
 });
+
+describe('an inventory without hosts', () => {
+  it('is a warning, besides the plays that match nothing', () => {
+    const result = compileFixture('features', { inventory: ['empty-inventory.yml'], extraVars: { target: 'r1' } });
+    expect(result.plan.hosts).toEqual({});
+    expect(result.warnings.map((w) => w.format())[0]).toBe('the inventory has no hosts (empty-inventory.yml)');
+  });
+});

@@ -16,6 +16,7 @@ export function registerInventoryCommand(program: Command): void {
     .action((options: InventoryCommandOptions) => {
       const inventory = loadInventory(options.inventory);
       for (const warning of inventory.warnings) process.stderr.write(`warning: ${warning}\n`);
+      if (inventory.hosts.size === 0) process.stderr.write(`warning: the inventory has no hosts (${options.inventory.join(', ')})\n`);
       let hosts = [...inventory.hosts.keys()];
       if (options.limit !== undefined) {
         hosts = inventory.match(options.limit);
