@@ -42,6 +42,18 @@ describe('route diff', () => {
     expect(diff({ to: 'default', state: 'absent', via: '192.0.2.1' }, { ...ctx, allowManagementChange: true })).toHaveLength(1);
   });
 
+  it('keeps an IPv4 and an IPv6 default route of one metric on one device in separate blocks', () => {
+    // Regression: both were keyed "40-route default table 254 metric 1024" and rewrote each other on every run.
+    const path = '/etc/network/interfaces.d/zonectl-br0';
+    const keyOf = (raw: object): string | undefined => {
+      const changes = routeModule.diff(routeModule.schema.parse(raw), fixtureProbe({}, { files: [path] }), runContext());
+      return /# zonectl block: (.*)/.exec(changes.at(-1)?.diff ?? '')?.[1];
+    };
+    expect(keyOf({ to: 'default', via: '192.0.2.9', dev: 'br0', metric: 1024 })).toBe('40-route default table 254 metric 1024');
+    expect(keyOf({ to: '::/0', via: '2001:db8:10::9', dev: 'br0' })).toBe('40-route ::/0 table 254 metric 1024');
+    expect(keyOf({ to: 'default', via: '2001:db8:10::9', dev: 'br0' })).toBe('40-route ::/0 table 254 metric 1024');
+  });
+
   it('persists as an up line in the device\'s file', () => {
     const p = routeModule.schema.parse({ to: '10.60.0.0/16', via: '192.0.2.1', dev: 'br0', table: 100 });
     const path = '/etc/network/interfaces.d/zonectl-br0';

@@ -68,9 +68,20 @@ export function diffRoute(p: RouteParams, probe: NetProbe, ctx: RunContext): Cha
   }
 
   if (p.persist && p.dev !== undefined) {
+    // blockDestination: an IPv4 and an IPv6 default on one device must not share a block.
     const lines = p.state === 'present' ? routeStanza({ to: p.to, via: p.via, dev: p.dev, metric: p.metric, table, family: p.family }) : null;
-    const persisted = persistChange(probe, ctx, { ifname: p.dev, key: BLOCK.route(p.to, table, p.metric), lines });
+    const persisted = persistChange(probe, ctx, { ifname: p.dev, key: BLOCK.route(blockDestination(p), table, p.metric), lines });
     if (persisted) changes.push(persisted);
   }
   return changes;
+}
+
+/**
+ * The destination in the persisted block's key. `default` alone would give an
+ * IPv4 and an IPv6 default route of one metric on one device the same block,
+ * and their two tasks would rewrite each other's on every run: the IPv6 one is
+ * keyed `::/0`.
+ */
+function blockDestination(p: { to: string; family: 4 | 6 }): string {
+  return p.to === 'default' && p.family === 6 ? '::/0' : p.to;
 }
