@@ -325,7 +325,7 @@ function collectRefs(node: Node | undefined, depth: number, blockParams: Readonl
       const call = node as hbs.AST.BlockStatement;
       const head = call.path as Expr;
       const name = head.type === 'PathExpression' ? (head as hbs.AST.PathExpression).original : '';
-      const isHelper = call.params.length > 0 || (call.hash?.pairs.length ?? 0) > 0 || name in HELPERS || node.type === 'BlockStatement';
+      const isHelper = call.params.length > 0 || (call.hash?.pairs.length ?? 0) > 0 || Object.prototype.hasOwnProperty.call(HELPERS, name) || node.type === 'BlockStatement';
       if (!isHelper) collectRefs(head, depth, blockParams, out, optional);
       call.params.forEach((p, i) => collectRefs(p, depth, blockParams, out, i === 0 && TOLERATES_UNDEFINED.has(name)));
       for (const pair of call.hash?.pairs ?? []) collectRefs(pair.value, depth, blockParams, out);
@@ -372,6 +372,11 @@ function runRuntime(compiled: Extract<Compiled, { kind: 'runtime' }>, vars: Vari
     const strict = /^"(.+)" not defined in .* - (\d+):(\d+)$/.exec(error.message);
     if (strict) {
       return raise(new TemplateError(`undefined variable '${strict[1]}'`, { line: Number(strict[2]), col: Number(strict[3]) + 1, variable: strict[1] as string }));
+    }
+    // Strict mode looking a name up in a block's `this` that is a number or a string.
+    const inScalar = /^Cannot use 'in' operator to search for '(.+)' in /.exec(error.message);
+    if (inScalar) {
+      return raise(new TemplateError(`undefined variable '${inScalar[1]}'`, { variable: inScalar[1] as string, hint: "inside this block, 'this' is not a mapping" }));
     }
     const missingHelper = /^Missing helper: "(.+)"$/.exec(error.message);
     if (missingHelper) {

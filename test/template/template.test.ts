@@ -92,6 +92,19 @@ describe('undefined variables', () => {
     expect(deeper.hint).toBe('mtu is 9000');
   });
 
+  it('names that Object.prototype has are undefined too, also in templates with blocks', () => {
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      expect(templateError(() => renderString(`{{ ${name} }}`, v)).message).toBe(`undefined variable '${name}'`);
+      expect(templateError(() => renderText(`{{#each hv}}{{this}}{{/each}} {{ ${name} }}`, v)).message).toBe(`undefined variable '${name}'`);
+    }
+  });
+
+  it('a name looked up in a block whose this is a number or a string is an undefined variable, not a JavaScript error', () => {
+    const error = templateError(() => renderText('{{#each bgp}}{{ nope }}{{/each}}', v));
+    expect(error.message).toBe("undefined variable 'nope'");
+    expect(error.hint).toBe("inside this block, 'this' is not a mapping");
+  });
+
   it('default accepts a missing value, and only default', () => {
     expect(renderString('{{ default mtux 1500 }}', v)).toBe(1500);
     expect(renderString('{{ default bgp.missing.deep "x" }}', v)).toBe('x');
