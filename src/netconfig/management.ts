@@ -13,7 +13,7 @@ export interface Management {
   address: string | null;
   /** The device that carries it now. */
   device: string | null;
-  /** The main-table route the controller's packets leave by, when they need a gateway. */
+  /** The main-table route the controller's packets leave by: through a gateway, or the on-link subnet route. */
   route: RouteState | null;
 }
 
@@ -40,8 +40,9 @@ export function findManagement(probe: NetProbe, ctx: RunContext): Management {
   let route: RouteState | null = null;
   const client = probe.ssh ? canonicalIp(probe.ssh.client) : undefined;
   if (client !== undefined) {
-    const r = routeToward(probe.state.routes, client);
-    route = r && r.via !== null ? r : null;
+    // An on-link controller is reached by the subnet's route (proto kernel): deleting it cuts the
+    // connection as surely as deleting a gateway route, so it is protected too.
+    route = routeToward(probe.state.routes, client);
   } else if (address !== null) {
     // Controller unknown (sudo drops SSH_CONNECTION): protect the default route of the management family.
     const family = address.includes(':') ? 6 : 4;

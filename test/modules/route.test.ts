@@ -32,6 +32,17 @@ describe('route diff', () => {
     expect(diff({ to: '10.99.0.0/16', via: '192.0.2.1', state: 'absent' })).toEqual([]);
   });
 
+  it('refuses to delete the subnet route of an on-link controller', () => {
+    const ctx = runContext({ managementAddress: '192.0.2.10' });
+    const probe = fixtureProbe({ ssh: '192.0.2.77 50022 192.0.2.10 22' });
+    const p = routeModule.schema.parse({ to: '192.0.2.0/24', dev: 'br0', state: 'absent', persist: false });
+    expect(() => routeModule.diff(p, probe, ctx)).toThrow(/refusing to delete route 192.0.2.0\/24 dev br0 metric 0: the controller's connection leaves by it/);
+    expect(routeModule.diff(p, probe, { ...ctx, allowManagementChange: true })).toHaveLength(1);
+    // Sending the subnet through a gateway would cut it off as well.
+    const viaGw = routeModule.schema.parse({ to: '192.0.2.0/24', via: '192.0.2.1', dev: 'br0', persist: false });
+    expect(() => routeModule.diff(viaGw, probe, ctx)).toThrow(/refusing to change the gateway/);
+  });
+
   it('protects the route the controller is reached by: no delete, no new gateway; another device with the same gateway is allowed', () => {
     const ctx = runContext({ managementAddress: '192.0.2.10' });
     expect(() => diff({ to: 'default', state: 'absent', via: '192.0.2.1' }, ctx)).toThrow(/refusing to delete route default via 192.0.2.1 dev br0 metric 0/);

@@ -48,9 +48,10 @@ describe('management', () => {
     expect(m.route).toMatchObject({ to: 'default', via: '192.0.2.1', table: '254' });
   });
 
-  it('an on-link controller needs no route', () => {
+  it('an on-link controller is reached by the subnet route, which is protected too', () => {
+    // Regression: it was "needs no route", so `route: {to: <mgmt subnet>, state: absent}` deleted it and cut the controller off.
     const probe = fixtureProbe({ ssh: '192.0.2.77 50022 192.0.2.10 22' });
-    expect(findManagement(probe, runContext({ managementAddress: '192.0.2.10' })).route).toBeNull();
+    expect(findManagement(probe, runContext({ managementAddress: '192.0.2.10' })).route).toMatchObject({ to: '192.0.2.0/24', via: null });
     expect(routeToward(probe.state.routes, '192.0.2.77')).toMatchObject({ to: '192.0.2.0/24', via: null });
   });
 });
