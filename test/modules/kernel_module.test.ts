@@ -74,4 +74,11 @@ describe('kernel_module list file through /bin/sh', () => {
     expect(applyChanges(kmod, absent, gone).exitCode).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe('# modules zonectl loads\nbr_netfilter\n');
   });
+
+  it('absent on a built-in module is a clear error at check time, not a failed modprobe -r at apply', () => {
+    // Regression: the dry run said "unload kernel module bridge" and apply failed with "modprobe: FATAL: Module bridge not found".
+    // This machine's bridge is built in (/sys/module/bridge has no initstate), as the fixtures above record.
+    const absent = kmod.schema.parse({ name: 'bridge', state: 'absent', file });
+    expect(() => check(kmod, absent)).toThrow('kernel module bridge is built into this kernel and cannot be unloaded (state: absent is not possible here)');
+  });
 });

@@ -29,6 +29,9 @@ export function diffKernelModule(p: KernelModuleParams, s: KernelModuleState): C
     }
     if (s.listed === false) op(`list ${p.name} in ${p.file} (load at boot)`, 'list');
   } else {
+    if (s.loaded && s.builtin) {
+      throw new TaskError(`kernel module ${p.name} is built into this kernel and cannot be unloaded (state: absent is not possible here)`);
+    }
     if (s.loaded) op(`unload kernel module ${p.name}`, 'unload');
     if (s.listed === true) op(`remove ${p.name} from ${p.file}`, 'unlist');
   }

@@ -6,6 +6,7 @@
  *   kmod.modprobe yes|no        modprobe is installed
  *   kmod.loadable yes|no        `modprobe -n NAME` (only when not loaded)
  *   kmod.why <modprobe's words> (when not loadable)
+ *   kmod.builtin yes|no         loaded, but built into the kernel (state absent only)
  */
 import { quote } from '../../shell/quote.ts';
 import { TaskError } from '../contract.ts';
@@ -22,6 +23,8 @@ export interface KernelModuleState {
   /** null when not asked (already loaded, or no modprobe). */
   loadable: boolean | null;
   why: string;
+  /** Built into the kernel, so it can never be unloaded (asked only for state absent). */
+  builtin: boolean;
   /** Lines of the list file that name the module (after trimming); null when not persisted. */
   listed: boolean | null;
   file: FileState | null;
@@ -40,6 +43,11 @@ export function kernelModuleProbe(p: KernelModuleParams): string {
       `  if zc_why=$(modprobe -n ${n} 2>&1); then echo 'kmod.loadable yes'; else echo 'kmod.loadable no'; printf 'kmod.why %s\\n' "$zc_why" | head -n 1; fi`,
       'fi',
     );
+  }
+  if (p.state === 'absent') {
+    // A loadable module always has /sys/module/NAME/initstate; a built-in one never does.
+    const dir = `/sys/module/${sysfsName(p.name)}`;
+    lines.push(`if [ -d ${quote(dir)} ] && [ ! -e ${quote(`${dir}/initstate`)} ]; then echo 'kmod.builtin yes'; else echo 'kmod.builtin no'; fi`);
   }
   if (p.persist) lines.push(fileProbe(p.file));
   lines.push(')');
@@ -70,6 +78,7 @@ export function parseKernelModule(output: ProbeOutput, p: KernelModuleParams): K
     hasModprobe: value('kmod.modprobe') === 'yes',
     loadable: loadable === undefined ? null : loadable === 'yes',
     why: value('kmod.why') ?? '',
+    builtin: value('kmod.builtin') === 'yes',
     listed,
     file,
   };
