@@ -17,7 +17,15 @@ export function routeCommands(changes: readonly Change[]): string {
       if (op.dev !== null) words.push('dev', op.dev);
     }
     words.push('metric', String(op.metric), 'table', op.table);
-    lines.push(words.map(quote).join(' '));
+    const line = words.map(quote).join(' ');
+    // A route to delete may be gone by now: the kernel drops a gateway's routes when an
+    // earlier task of the run removed the address they were reached through. Gone is what
+    // was asked for, so ESRCH ("No such process", C locale) is not a failure.
+    lines.push(
+      op.op === 'replace'
+        ? line
+        : `zc_rt=$(LC_ALL=C ${line} 2>&1) || case $zc_rt in *'No such process'*) ;; *) printf '%s\\n' "$zc_rt" >&2; exit 1 ;; esac`,
+    );
   }
   return lines.join('\n');
 }
