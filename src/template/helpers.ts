@@ -91,13 +91,29 @@ export const HELPERS: Readonly<Record<string, Helper>> = {
   and: (...args) => args.every(Boolean),
   or: (...args) => args.some(Boolean),
   not: (value) => !value,
-  /** `{{ lookup map key }}`: handlebars' own lookup, for our evaluator. */
-  lookup: (object, key) => {
-    if (object === null || object === undefined) return undefined;
-    if (typeof key !== 'string' && typeof key !== 'number') return undefined;
-    return Object.prototype.hasOwnProperty.call(object, key) ? (object as Record<string | number, unknown>)[key] : undefined;
+  /** `{{ lookup map key }}`: a key chosen by a variable; a missing one is an error, as an undefined variable is. */
+  lookup: (...args) => {
+    if (args.length !== 2) throw new HelperError('lookup: needs a mapping (or a list) and a key, e.g. {{ lookup hostvars item }}');
+    const [object, key] = args;
+    const found = lookupOrUndefined(object, key);
+    if (found !== undefined || (object !== null && typeof object === 'object' && ownKey(object, key))) return found;
+    if (object === null || typeof object !== 'object') throw new HelperError(`lookup: cannot look up ${describe(key)} in ${typeof object === 'string' ? 'a string' : describe(object)}`);
+    throw new HelperError(`lookup: no ${describe(key)} in that ${Array.isArray(object) ? 'list' : 'mapping'} (use default (lookup …) VALUE when it may be missing)`);
   },
 };
+
+function ownKey(object: object, key: unknown): boolean {
+  return (typeof key === 'string' || typeof key === 'number') && Object.prototype.hasOwnProperty.call(object, key);
+}
+
+/** `lookup` where a missing value is fine: the first argument of default, if and unless. */
+export function lookupOrUndefined(object: unknown, key: unknown): unknown {
+  if (object === null || typeof object !== 'object' || !ownKey(object, key)) return undefined;
+  return (object as Record<string | number, unknown>)[key as string | number];
+}
+
+/** The name the renderer gives `lookup` where a missing value is fine (not for operators to write). */
+export const OPTIONAL_LOOKUP = 'zonectl_optional_lookup';
 
 /** Helpers whose first argument may be undefined (they exist to handle that). */
 export const TOLERATES_UNDEFINED: ReadonlySet<string> = new Set(['default', 'if', 'unless']);

@@ -16,7 +16,7 @@
  */
 import * as HandlebarsModule from 'handlebars';
 import { didYouMean } from '../playbook/suggest.ts';
-import { BLOCK_HELPERS, CONTEXT_HELPERS, HELPERS, helperNames, HelperError, TOLERATES_UNDEFINED } from './helpers.ts';
+import { BLOCK_HELPERS, CONTEXT_HELPERS, HELPERS, helperNames, HelperError, lookupOrUndefined, OPTIONAL_LOOKUP, TOLERATES_UNDEFINED } from './helpers.ts';
 import { describe } from './cidr.ts';
 
 /** Returned by `Variables.lookup` for a name that is not defined. */
@@ -69,10 +69,10 @@ type Compiled =
 const Handlebars = ((HandlebarsModule as unknown as { default?: typeof HandlebarsModule }).default ?? HandlebarsModule);
 const env = Handlebars.create();
 for (const [name, fn] of Object.entries(HELPERS)) {
-  // handlebars' own `lookup` stays; ours is for the direct evaluator
-  if (name === 'lookup') continue;
+  // ours replaces handlebars' own `lookup`, which renders a missing key as nothing
   env.registerHelper(name, (...args: unknown[]) => fn(...args.slice(0, -1)));
 }
+env.registerHelper(OPTIONAL_LOOKUP, (...args: unknown[]) => lookupOrUndefined(args[0], args[1]));
 
 const valueCache = new Map<string, Compiled>();
 const textCache = new Map<string, Compiled>();
@@ -187,6 +187,7 @@ function classify(ast: hbs.AST.Program, text: string, native: boolean): Compiled
   }
   const refs: RootRef[] = [];
   collectRefs(ast, 0, new Set(), refs);
+  optionalLookups(ast);
   return { kind: 'runtime', fn: env.compile(ast, { noEscape: true, strict: true }), refs };
 }
 
@@ -255,6 +256,8 @@ function evaluate(node: Expr | Mustache | hbs.AST.SubExpression, vars: Variables
       }
       const args: unknown[] = [];
       for (let i = 0; i < call.params.length; i++) args.push(evaluate(call.params[i] as Expr, vars, i === 0 && TOLERATES_UNDEFINED.has(name)));
+      // `default (lookup m k) x`: a missing key is what default is for
+      if (optional && name === 'lookup' && args.length === 2) return lookupOrUndefined(args[0], args[1]);
       return helper(...args);
     }
     default:
@@ -305,6 +308,38 @@ function walkPath(parts: readonly string[], vars: Variables, optional: boolean, 
     throw error;
   }
   return value;
+}
+
+/**
+ * For handlebars' runtime: `lookup` as the first argument of default, if or
+ * unless becomes the lookup where a missing value is fine (what the direct
+ * evaluator does with its `optional` flag).
+ */
+function optionalLookups(node: Node | undefined): void {
+  if (!node) return;
+  if (node.type === 'Program') {
+    for (const s of (node as hbs.AST.Program).body) optionalLookups(s);
+    return;
+  }
+  if (node.type !== 'MustacheStatement' && node.type !== 'SubExpression' && node.type !== 'BlockStatement') return;
+  const call = node as hbs.AST.BlockStatement;
+  const name = call.path.type === 'PathExpression' ? (call.path as hbs.AST.PathExpression).original : '';
+  const first = call.params[0];
+  if (TOLERATES_UNDEFINED.has(name) && first?.type === 'SubExpression') {
+    const path = (first as hbs.AST.SubExpression).path as hbs.AST.PathExpression;
+    if (path.type === 'PathExpression' && path.original === 'lookup' && (first as hbs.AST.SubExpression).params.length === 2) {
+      path.original = OPTIONAL_LOOKUP;
+      path.parts = [OPTIONAL_LOOKUP];
+      // newer handlebars ASTs also carry the first part as `head`
+      if ('head' in path) (path as unknown as { head: string }).head = OPTIONAL_LOOKUP;
+    }
+  }
+  for (const p of call.params) optionalLookups(p);
+  for (const pair of call.hash?.pairs ?? []) optionalLookups(pair.value);
+  if (node.type === 'BlockStatement') {
+    optionalLookups(call.program);
+    optionalLookups(call.inverse);
+  }
 }
 
 /**

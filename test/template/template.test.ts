@@ -105,6 +105,24 @@ describe('undefined variables', () => {
     expect(error.hint).toBe("inside this block, 'this' is not a mapping");
   });
 
+  it('lookup: a missing key is an error, as an undefined variable is; default, if and unless accept it', () => {
+    const hosts = vars({ hostvars: { kvm01: { ansible_host: '10.0.0.11' }, kvm02: {} }, hv: ['kvm01', 'kvm02'], name: 'secret-ish' });
+    expect(renderString('{{ lookup (lookup hostvars "kvm01") "ansible_host" }}', hosts)).toBe('10.0.0.11');
+    expect(templateError(() => renderString('{{ lookup (lookup hostvars "kvm02") "ansible_host" }}', hosts)).message).toBe(
+      "lookup: no 'ansible_host' in that mapping (use default (lookup …) VALUE when it may be missing)",
+    );
+    expect(templateError(() => renderText('{{#each hv}}{{ lookup (lookup @root.hostvars this) "ansible_host" }},{{/each}}', hosts)).message).toBe(
+      "lookup: no 'ansible_host' in that mapping (use default (lookup …) VALUE when it may be missing)",
+    );
+    expect(templateError(() => renderString('{{ lookup hv 2 }}', hosts)).message).toBe('lookup: no 2 in that list (use default (lookup …) VALUE when it may be missing)');
+    expect(templateError(() => renderString('x {{ lookup }}', hosts)).message).toBe('lookup: needs a mapping (or a list) and a key, e.g. {{ lookup hostvars item }}');
+    // a string's value is never shown (it may be a password)
+    expect(templateError(() => renderString('{{ lookup name "x" }}', hosts)).message).toBe("lookup: cannot look up 'x' in a string");
+    expect(renderString('{{ default (lookup (lookup hostvars "kvm02") "ansible_host") "none" }}', hosts)).toBe('none');
+    expect(renderText('{{#each hv}}{{ default (lookup (lookup @root.hostvars this) "ansible_host") "none" }},{{/each}}', hosts)).toBe('10.0.0.11,none,');
+    expect(renderText('{{#each hv}}{{#if (lookup (lookup @root.hostvars this) "ansible_host")}}y{{else}}n{{/if}}{{/each}}', hosts)).toBe('yn');
+  });
+
   it('default accepts a missing value, and only default', () => {
     expect(renderString('{{ default mtux 1500 }}', v)).toBe(1500);
     expect(renderString('{{ default bgp.missing.deep "x" }}', v)).toBe('x');
