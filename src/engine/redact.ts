@@ -22,7 +22,7 @@ export function redactDeep<T>(secrets: SecretStore, value: T): T {
  * the store does not know.
  */
 export function redactChange(secrets: SecretStore, change: Change, params?: unknown): ReportedChange {
-  const out: ReportedChange = { summary: secrets.redact(change.summary) };
+  const out: ReportedChange = { summary: maskOldValue(secrets.redact(change.summary)) };
   if (change.diff !== undefined) out.diff = maskOldSecrets(secrets.redact(change.diff), secretLines(params));
   if (change.action) out.action = true;
   if (change.data !== undefined) out.data = redactDeep(secrets, change.data);
@@ -86,4 +86,21 @@ function maskOldSecrets(diff: string, lines: readonly SecretLine[]): string {
       return `-${hit.parts.map((p, i) => (i % 2 === 1 ? redactedLabel(p).replace(/^<secret/, '<old secret') : p)).join('')}`;
     })
     .join('\n');
+}
+
+const ARROW = ' → ';
+
+/**
+ * A summary `KEY: OLD → NEW` whose new value is a secret: the old value is
+ * the host's previous secret (a rotated password), which the store does not know.
+ */
+function maskOldValue(summary: string): string {
+  const at = summary.lastIndexOf(ARROW);
+  if (at < 0 || !summary.slice(at + ARROW.length).includes('<secret')) return summary;
+  const head = summary.slice(0, at);
+  const colon = head.lastIndexOf(': ');
+  const start = colon < 0 ? 0 : colon + 2;
+  const old = head.slice(start);
+  if (old === '(not set)' || old === '<hidden>' || old.includes('<secret')) return summary;
+  return `${head.slice(0, start)}<old secret>${summary.slice(at)}`;
 }

@@ -34,4 +34,11 @@ describe('redactChange', () => {
     const reported = redactChange(secrets, { summary: 's', diff: '--- a\n+++ b\n@@ -1 +1 @@\n-Old-pw-2025\n+New-pw-2026\n' }, { content: '@@secret(bgp_pw)@@\n' });
     expect(reported.diff).toBe('--- a\n+++ b\n@@ -1 +1 @@\n-<old secret:bgp_pw>\n+<secret:bgp_pw>\n');
   });
+
+  it('masks the old value in a KEY: OLD → NEW summary whose new value is a secret', () => {
+    const line = (summary: string): string => redactChange(secrets, { summary }).summary;
+    expect(line('cluster.key: Old-pw-2025 → New-pw-2026')).toBe('cluster.key: <old secret> → <secret:bgp_pw>');
+    expect(line('cluster.key: (not set) → New-pw-2026')).toBe('cluster.key: (not set) → <secret:bgp_pw>');
+    expect(line('mtu: 1500 → 9000')).toBe('mtu: 1500 → 9000');
+  });
 });
