@@ -41,6 +41,47 @@ export interface NetProbe {
   kernel: string;
 }
 
+/**
+ * Saved plans fingerprint the probe output, so it must not change on an
+ * unchanged host. iproute2 prints countdowns: a bridge's and its ports'
+ * timers (`gc_timer`, `hello_timer`, `forward_delay_timer`, … with -d), the
+ * remaining lifetime of an address with a finite one (DHCP, SLAAC,
+ * `valid_lft 300`) and a route's `expires`. `sed` on the host sets each
+ * countdown to 0: a number replaced by a number, so the JSON stays valid
+ * whatever the names in it (inside a JSON string every `"` is escaped, so
+ * `"key":` matches only a real key), and the keys stay. A finite lifetime
+ * stays distinguishable from `forever` (4294967295), which is kept;
+ * parse-ip.ts reads only that, and iproute2's `dynamic` flag says it too.
+ * `ip -j` without -p prints no space after the colon.
+ */
+const NUMBER = '-\\{0,1\\}[0-9][0-9.]*';
+const FOREVER = '4294967295';
+const lifetime = (key: string): string[] => [
+  // Keep forever: mark it, zero every other value, restore it (`F` is no JSON value, so nothing else matches).
+  `s/"${key}":${FOREVER}/"${key}":F/g`,
+  `s/"${key}":${NUMBER}/"${key}":0/g`,
+  `s/"${key}":F/"${key}":${FOREVER}/g`,
+];
+const COUNTDOWNS = [
+  `s/\\("[a-z0-9_]*_timer":\\)${NUMBER}/\\10/g`,
+  `s/"expires":${NUMBER}/"expires":0/g`,
+  ...lifetime('valid_life_time'),
+  ...lifetime('preferred_life_time'),
+];
+
+/** An `ip -j …` command whose countdowns print as 0 (LC_ALL=C: bytes, whatever the names' encoding). */
+export function withoutCountdowns(command: string): string {
+  return `${command} | LC_ALL=C sed ${COUNTDOWNS.map((e) => `-e ${quote(e)}`).join(' ')}`;
+}
+
+/** The iproute2 commands of the probe, as they run on the host (the fixture recorder runs the same). */
+export const IP_COMMANDS = {
+  links: withoutCountdowns('ip -j -d link show'),
+  addrs: withoutCountdowns('ip -j addr show'),
+  routes: withoutCountdowns('ip -j route show table all'),
+  bridge: 'bridge -j link show 2>/dev/null || echo "[]"',
+} as const;
+
 function section(name: string, body: string): string {
   return `printf '%s\\n' ${quote(`${FRAME} ${name}`)}\n${body}`;
 }
@@ -48,10 +89,10 @@ function section(name: string, body: string): string {
 /** Shell text (read-only) that prints everything parseNetProbe needs. */
 export function netProbe(request: NetProbeRequest = {}): string {
   const parts = [
-    section('links', 'ip -j -d link show'),
-    section('addrs', 'ip -j addr show'),
-    section('routes', 'ip -j route show table all'),
-    section('bridge', 'bridge -j link show 2>/dev/null || echo "[]"'),
+    section('links', IP_COMMANDS.links),
+    section('addrs', IP_COMMANDS.addrs),
+    section('routes', IP_COMMANDS.routes),
+    section('bridge', IP_COMMANDS.bridge),
     section('tables', 'cat /etc/iproute2/rt_tables /etc/iproute2/rt_tables.d/*.conf /usr/share/iproute2/rt_tables 2>/dev/null || true'),
     section('ssh', 'printf "%s\\n" "${SSH_CONNECTION:-}"'),
     section('kernel', 'uname -r'),
