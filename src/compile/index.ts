@@ -141,10 +141,18 @@ export function compilePlan(options: CompileOptions): CompileResult {
           }
           return new Scope(layers, withRole);
         };
+        // A module that cannot drive the host's platform fails here, offline, not mid-run.
+        const drives = (plan: TaskPlan): boolean => {
+          const platforms = plan.module?.platforms ?? ['linux'];
+          if (plan.tagSkip !== undefined || !plan.module || platforms.includes(host.platform)) return true;
+          const where = plan.task.doc.locateKey([...plan.task.path, plan.task.module]);
+          errors.add(new UserError(`module ${plan.task.module} does not drive platform ${host.platform}`, where, `it drives ${platforms.join(', ')}; leave such hosts out of the play's hosts:`), name);
+          return false;
+        };
         const tasks: TaskOutcome = { tasks: [], skipped: [] };
-        for (const plan of taskPlans.tasks) compileTask(plan, scopeFor(plan), ctx, tasks);
+        for (const plan of taskPlans.tasks) if (drives(plan)) compileTask(plan, scopeFor(plan), ctx, tasks);
         const handlers: TaskOutcome = { tasks: [], skipped: [] };
-        for (const plan of taskPlans.handlers) compileTask(plan, scopeFor(plan), ctx, handlers);
+        for (const plan of taskPlans.handlers) if (drives(plan)) compileTask(plan, scopeFor(plan), ctx, handlers);
         const compiled: CompiledPlay = {
           index: play.index,
           name: play.name,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { compilePlan } from '../../src/compile/index.ts';
 import { compileFixture, FIXTURES } from './helpers.ts';
 
 describe('variables, loops, magic variables, listen', () => {
@@ -51,5 +52,24 @@ describe('an inventory without hosts', () => {
     const result = compileFixture('features', { inventory: ['empty-inventory.yml'], extraVars: { target: 'r1' } });
     expect(result.plan.hosts).toEqual({});
     expect(result.warnings.map((w) => w.format())[0]).toBe('the inventory has no hosts (empty-inventory.yml)');
+  });
+});
+
+describe('module platforms', () => {
+  it('a module that cannot drive a host platform is a compile error at the module, naming the hosts', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'zc-compile-platform-'));
+    try {
+      writeFileSync(join(dir, 'inventory.yml'), 'all:\n  hosts:\n    kvm01:\n    tor1: {platform: cumulus}\n');
+      writeFileSync(join(dir, 'site.yml'), '- hosts: all\n  tasks:\n    - name: forward\n      sysctl: {name: net.ipv4.ip_forward, value: 1}\n');
+      expect(() => compilePlan({ inventory: ['inventory.yml'], playbooks: ['site.yml'], cwd: dir })).toThrow(
+        "site.yml:4:7: module sysctl does not drive platform cumulus on host tor1 (it drives linux; leave such hosts out of the play's hosts:)",
+      );
+      // --limit to the linux host compiles
+      expect(Object.keys(compilePlan({ inventory: ['inventory.yml'], playbooks: ['site.yml'], cwd: dir, limit: 'kvm01' }).plan.hosts)).toEqual(['kvm01']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
