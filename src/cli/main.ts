@@ -62,6 +62,13 @@ function reportError(error: unknown): number {
 
 const isEntry = process.argv[1] !== undefined && /(?:^|\/)(?:main\.ts|main\.js|zonectl(?:\.js)?)$/.test(process.argv[1]);
 if (isEntry) {
+  // A reader that goes away (`zonectl compile … | head`) ends the output quietly, as for any Unix tool.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && stream === process.stdout) process.stderr.write(`error: cannot write the output: ${error.message}\n`);
+      process.exit(error.code === 'EPIPE' ? (process.exitCode === undefined ? 0 : Number(process.exitCode)) : 1);
+    });
+  }
   const code = await main(process.argv.slice(2));
   process.exitCode = code;
 }

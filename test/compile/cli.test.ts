@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -86,3 +88,25 @@ describe('zonectl compile', SLOW, () => {
     expect(run).toEqual({ code: 1, stdout: '', stderr: 'error: loop.yml:5:13: loop: expected a list, got 9000 on host kvm01 (e.g. loop: "{{ groups.hypervisors }}" or a YAML list)\n' });
   });
 });
+
+describe('output to a reader that goes away', SLOW, () => {
+  it('zonectl inventory --json | head: ends quietly, no stack trace', async () => {
+    // enough hosts that the output is far bigger than a pipe buffer
+    const inventory = `all:\n  hosts:\n${Array.from({ length: 3000 }, (_, i) => `    h${i}:\n`).join('')}`;
+    const dir = mkdtempSync(join(tmpdir(), 'zc-compile-cli-pipe-'));
+    try {
+      writeFileSync(join(dir, 'hosts.yml'), inventory);
+      const child = spawn(process.execPath, [BIN, 'inventory', '-i', join(dir, 'hosts.yml'), '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZONECTL_DEBUG: '' } });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).not.toContain('EPIPE');
+      expect(stderr).not.toContain('    at ');
+      expect(code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
