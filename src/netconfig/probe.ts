@@ -94,7 +94,8 @@ export function netProbe(request: NetProbeRequest = {}): string {
     section('routes', IP_COMMANDS.routes),
     section('bridge', IP_COMMANDS.bridge),
     section('tables', 'cat /etc/iproute2/rt_tables /etc/iproute2/rt_tables.d/*.conf /usr/share/iproute2/rt_tables 2>/dev/null || true'),
-    section('ssh', 'printf "%s\\n" "${SSH_CONNECTION:-}"'),
+    // SSH_CONNECTION is `client port server port`; the client's port is new on every connection, so only the addresses.
+    section('ssh', '( set -f; set -- ${SSH_CONNECTION:-}; if [ $# -ge 4 ]; then printf \'%s %s\\n\' "$1" "$3"; else echo; fi )'),
     section('kernel', 'uname -r'),
     section(
       'backend',
@@ -183,7 +184,7 @@ export function parseNetProbe(stdout: string, request: NetProbeRequest = {}): Ne
       bridgePorts: parseBridgePorts(text('bridge')),
     },
     tables,
-    ssh: sshWords.length >= 4 ? { client: sshWords[0] as string, server: sshWords[2] as string } : null,
+    ssh: sshWords.length >= 2 ? { client: sshWords[0] as string, server: sshWords[1] as string } : null,
     backend: backend === 'netplan' || backend === 'networkmanager' ? backend : 'ifupdown',
     ifupdownSourcesDir: source === 'yes' || source === 'no' ? source : 'missing',
     files,

@@ -10,6 +10,7 @@ const fixture = (name: string) => readFileSync(new URL(`../fixtures/netconfig/${
 
 export interface FixtureHost {
   links?: string;
+  /** SSH_CONNECTION as sshd sets it: `client port server port`. */
   ssh?: string;
   backend?: string;
   ifupdownSource?: 'yes' | 'no' | 'missing';
@@ -26,7 +27,8 @@ export function fixtureProbe(host: FixtureHost = {}, request: NetProbeRequest = 
     frame('routes', fixture('lab-route.json')) +
     frame('bridge', fixture('lab-bridge.json')) +
     frame('tables', '255\tlocal\n254\tmain\n253\tdefault\n') +
-    frame('ssh', host.ssh ?? '') +
+    // The probe prints SSH_CONNECTION's two addresses (client, server), not its ports.
+    frame('ssh', (host.ssh ?? '').split(/\s+/).filter((_, i) => i === 0 || i === 2).join(' ')) +
     frame('kernel', '6.18.44-fc-v595') +
     frame('backend', host.backend ?? 'ifupdown') +
     frame('ifupdown-source', host.ifupdownSource ?? 'yes');

@@ -4,7 +4,8 @@
  * In a scratch network namespace (netns-host.ts): a bridge (its gc_timer and
  * its port's forward_delay_timer count down), a veth port, addresses with a
  * finite lifetime (`valid_lft 300`: their remaining lifetime and the IPv6
- * prefix route's `expires` count down), probed more than a second apart.
+ * prefix route's `expires` count down), probed more than a second apart,
+ * each time as over a new SSH connection (another client port).
  * Needs root; under CI=true it never skips.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,10 +49,12 @@ describe.skipIf(skip)('the network probe of an unchanged host', () => {
       routeModule.probe(routeModule.schema.parse({ to: '203.0.113.0/24', via: '192.0.2.1', dev: 'zpsbr0', persist: false }), ctx),
     ];
     const raw = 'ip -j -d link show; ip -j addr show; ip -j route show table all';
-    const first = probes.map((p) => host.sh(p));
+    // Each run comes over a new SSH connection: a new client port in SSH_CONNECTION.
+    const over = (port: number) => (p: string) => host.sh(`SSH_CONNECTION='198.51.100.9 ${port} 192.0.2.10 22'; export SSH_CONNECTION\n${p}`);
+    const first = probes.map(over(50022));
     const rawFirst = host.must(raw);
     host.must('sleep 1.2');
-    const second = probes.map((p) => host.sh(p));
+    const second = probes.map(over(50023));
     const rawSecond = host.must(raw);
     // Guard: the countdowns did move in between, so the equality below means something.
     expect(rawSecond).not.toEqual(rawFirst);
@@ -62,13 +65,14 @@ describe.skipIf(skip)('the network probe of an unchanged host', () => {
     }
   });
 
-  it('keeps the JSON valid and what the parsers read: names, a finite lifetime, the bridge', () => {
+  it('keeps the JSON valid and what the parsers read: names, a finite lifetime, the bridge, the SSH addresses', () => {
     const links = JSON.parse(host.must(IP_COMMANDS.links)) as { ifname: string; ifalias?: string; linkinfo?: { info_data?: { gc_timer?: number } } }[];
     const br = links.find((l) => l.ifname === 'zpsbr0');
     expect(br?.ifalias).toBe(ALIAS);
     expect(br?.linkinfo?.info_data?.gc_timer).toBe(0);
     expect(JSON.parse(host.must(IP_COMMANDS.routes))).toContainEqual(expect.objectContaining({ dst: '2001:db8:10::/64', expires: 0 }));
-    const probe = parseNetProbe(host.must(netProbe()));
+    const probe = parseNetProbe(host.must(`SSH_CONNECTION='198.51.100.9 50022 192.0.2.10 22'; export SSH_CONNECTION\n${netProbe()}`));
+    expect(probe.ssh).toEqual({ client: '198.51.100.9', server: '192.0.2.10' });
     const on = (dev: string) => probe.state.addresses.filter((a) => a.dev === dev && a.scope === 'global');
     expect(on('zpsbr0').map((a) => [a.cidr, a.dynamic])).toEqual([
       ['192.0.2.10/24', true],
