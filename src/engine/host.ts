@@ -11,7 +11,7 @@ import { isUserError } from '../errors/index.ts';
 import type { HostConnection } from '../transport/types.ts';
 import { fingerprintOutputs } from './fingerprint.ts';
 import { notifiedHandlers, unknownNotifications } from './handlers.ts';
-import { oneLine, redactChange, tail } from './redact.ts';
+import { errorText, indentContinuation, redactChange, tail } from './redact.ts';
 import { buildApplyScript, buildProbeScript, LOCK_BUSY_EXIT, newMarker, parseFrames } from './script.ts';
 import type { EngineOptions, HostOutcome, PlayRecord, ReportedChange, SavedPlay, TaskOutcome } from './types.ts';
 
@@ -40,8 +40,19 @@ interface Unit {
   outcome: TaskOutcome;
 }
 
-/** A failure that ends this host's play with a one-line message. */
+/** A failure that ends this host's play; its message may span lines. */
 class HostFailure extends Error {}
+
+/** `task "NAME" (SOURCE): ERROR`, the error's continuation lines indented under it. */
+function taskFailure(unit: Unit): string {
+  return `task "${unit.task.name}" (${unit.task.source}): ${indentContinuation(unit.outcome.error ?? 'failed', '  ')}`;
+}
+
+/** Every failed task is reported, not only the first: one block per task. */
+function failureOf(units: readonly Unit[]): HostFailure {
+  if (units.length === 1) return new HostFailure(taskFailure(units[0] as Unit));
+  return new HostFailure([`${units.length} tasks failed:`, ...units.map((u) => `  ${indentContinuation(taskFailure(u), '  ')}`)].join('\n'));
+}
 
 function messageOf(error: unknown, module: string): string {
   if (error instanceof TaskError) return error.message;
@@ -52,7 +63,7 @@ function messageOf(error: unknown, module: string): string {
 
 function fail(unit: Unit, message: string): void {
   unit.outcome.status = 'failed';
-  unit.outcome.error = oneLine(message);
+  unit.outcome.error = errorText(message);
 }
 
 export async function runPlayOnHost(session: HostSession, play: CompiledPlay, options: EngineOptions): Promise<void> {
@@ -187,8 +198,8 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
     // Handlers that were not notified are not part of the outcome (their probe failures do not matter).
     const reported = [...tasks, ...running];
     record.tasks = reported.map((u) => u.outcome);
-    const failed = reported.find((u) => u.outcome.status === 'failed');
-    if (failed) throw new HostFailure(`task "${failed.task.name}" (${failed.task.source}): ${failed.outcome.error}`);
+    const failed = reported.filter((u) => u.outcome.status === 'failed');
+    if (failed.length > 0) throw failureOf(failed);
 
     if (options.saved) checkSaved(session, record, options.saved.get(session.host)?.get(play.index));
     if (options.mode === 'check') return;
@@ -203,7 +214,7 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
         steps.push({ unit, text: (unit.module as ModuleDefinition).commands(unit.raw, unit.params, ctx) });
       } catch (error) {
         fail(unit, redact(messageOf(error, unit.task.module)));
-        throw new HostFailure(`task "${unit.task.name}" (${unit.task.source}): ${unit.outcome.error}`);
+        throw failureOf([unit]);
       }
     }
     progress('apply');
@@ -229,7 +240,7 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
         : tail(redact(result.stderr)) || 'the apply script stopped';
       const status = out ? `exit status ${out.exitCode}` : 'did not finish';
       fail(step.unit, `its commands failed (${status}): ${detail}`);
-      throw new HostFailure(`task "${step.unit.task.name}" (${step.unit.task.source}): ${step.unit.outcome.error}`);
+      throw failureOf([step.unit]);
     }
 
     // ── verify: one round trip; every state change must now be in sync
@@ -250,7 +261,7 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
         differs.push(unit.outcome.error as string);
       }
     });
-    if (differs.length > 0) throw new HostFailure(differs.join(' / '));
+    if (differs.length > 0) throw new HostFailure(differs.map((d) => indentContinuation(d, '  ')).join('\n'));
   } catch (error) {
     if (!(error instanceof HostFailure)) throw error;
     session.outcome.error = error.message;

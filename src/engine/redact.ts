@@ -29,15 +29,32 @@ export function redactChange(secrets: SecretStore, change: Change, params?: unkn
   return out;
 }
 
-/** The last lines of a command's error output, for a one-line message. */
+/**
+ * The last lines of a command's error output, line structure kept: nft and
+ * frr-reload point at a column with a `^` line under the offending line.
+ */
 export function tail(text: string, lines = 3): string {
-  const kept = text.trim().split('\n').filter((l) => l.trim() !== '');
-  return kept.slice(-lines).join(' | ');
+  const kept = text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  return kept.slice(-lines).join('\n');
 }
 
-/** Host and task errors print as one line: a module's multi-line message is joined with ` | `. */
-export function oneLine(text: string): string {
-  return text.trim().replace(/\s*\n\s*/g, ' | ');
+/**
+ * A module's error message as reported: surrounding blank space and blank
+ * lines go, every other line stays as it is (renderers indent continuation
+ * lines; --json keeps the newlines).
+ */
+export function errorText(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '')
+    .join('\n')
+    .replace(/^\s+/, '');
+}
+
+/** Continuation lines of a multi-line message, indented under its first line. */
+export function indentContinuation(text: string, prefix: string): string {
+  return text.replace(/\n/g, `\n${prefix}`);
 }
 
 /** A placeholder, split out with its name (the token format of src/secrets). */

@@ -10,7 +10,7 @@ import type { CompiledPlan, CompiledPlay } from '../plan/types.ts';
 import { ConnectionError } from '../transport/types.ts';
 import { batchStopReason, serialBatches } from './batches.ts';
 import { runPlayOnHost, type HostSession } from './host.ts';
-import { oneLine } from './redact.ts';
+import { errorText } from './redact.ts';
 import type { EngineOptions, HostOutcome, RunOutcome } from './types.ts';
 
 export const DEFAULT_FORKS = 50;
@@ -95,11 +95,11 @@ export async function runPlan(plan: CompiledPlan, options: EngineOptions): Promi
     } catch (error) {
       if (error instanceof ConnectionError) {
         outcome.status = FAILED_KINDS.has(error.kind) ? 'failed' : 'unreachable';
-        outcome.error = oneLine(options.secrets.redact(error.message));
+        outcome.error = errorText(options.secrets.redact(error.message));
       } else {
-        // A bug, not the host's fault: still one line for this host, the others go on.
+        // A bug, not the host's fault: reported for this host, the others go on.
         outcome.status = 'failed';
-        outcome.error = oneLine(`internal error: ${options.secrets.redact(error instanceof Error ? error.message : String(error))}`);
+        outcome.error = errorText(`internal error: ${options.secrets.redact(error instanceof Error ? error.message : String(error))}`);
         if (process.env.ZONECTL_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
       }
     }

@@ -45,15 +45,17 @@ export function renderHost(host: HostOutcome, mode: RunOutcome['mode'], options:
     else if (task.changes.length > 0) lines.push(...taskLines(task, mode));
   }
   let head: string;
+  // A multi-line error (several failed tasks, nft's `^` column marker) keeps its lines, indented under the host.
+  const error = host.error === undefined ? undefined : host.error.replace(/\n/g, '\n    ');
   switch (host.status) {
     case 'failed':
-      head = `${host.host}: FAILED: ${host.error ?? 'failed'}`;
+      head = `${host.host}: FAILED: ${error ?? 'failed'}`;
       break;
     case 'unreachable':
-      head = `${host.host}: UNREACHABLE: ${host.error ?? 'unreachable'}`;
+      head = `${host.host}: UNREACHABLE: ${error ?? 'unreachable'}`;
       break;
     case 'stale':
-      head = `${host.host}: REFUSED: ${host.error ?? 'plan is stale'}`;
+      head = `${host.host}: REFUSED: ${error ?? 'plan is stale'}`;
       break;
     case 'skipped':
       head = `${host.host}: skipped (the run stopped before it)`;

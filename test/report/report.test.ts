@@ -3,7 +3,7 @@
  * the recap, the JSON document; and no secret value in any of them, even
  * when a host echoes the secret back in its error output.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import type { RunOutcome } from '../../src/engine/types.ts';
 import { toJsonReport } from '../../src/report/json.ts';
 import { renderChanges, renderRecap } from '../../src/report/text.ts';
 import { SecretStore } from '../../src/secrets/index.ts';
+import { quote } from '../../src/shell/quote.ts';
 import { findTestModule, play, planFor, task, TestConnector } from '../engine/support/local.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'zc-report-'));
@@ -54,7 +55,7 @@ async function scenario(mode: 'check' | 'apply'): Promise<RunOutcome> {
 }
 
 describe('text report', () => {
-  it('check: prints only what would change, diffs indented, failures in one line, and the recap', async () => {
+  it('check: prints only what would change, diffs indented, one line per simple failure, and the recap', async () => {
     const result = await scenario('check');
     const text = renderChanges(result);
     expect(text).not.toContain(SECRET);
@@ -82,6 +83,29 @@ describe('text report', () => {
     expect(text).not.toContain(SECRET);
     expect(text).toMatch(/^kvm02: FAILED: task "leaky" \(site\.yml:\d+\): its commands failed \(exit status 3\): cannot use <secret:bgp>$/m);
     expect(text).toContain('  ! ran handler: restart frr');
+  });
+});
+
+describe('multi-line errors', () => {
+  it('keep their lines: nft\'s `^` column marker stays under its column in text, newlines stay in --json', async () => {
+    // Recorded nft output (see test/fixtures/report/README.md), printed by the step as nft would print it.
+    const nft = readFileSync(join(import.meta.dirname, '../fixtures/report/nft-syntax-error.txt'), 'utf8');
+    const root = join(base, 'multiline');
+    mkdirSync(root, { recursive: true });
+    const step = task('test_shell', { script: `printf %s ${quote(nft)} >&2; exit 1` }, { name: 'load rules' });
+    const result = await runPlan(planFor({ fw01: [play([step])] }), {
+      mode: 'apply',
+      connector: new TestConnector(),
+      findModule: findTestModule,
+      secrets: new SecretStore({}),
+      hostVars: () => ({ root }),
+      lockFile: join(root, 'lock'),
+    });
+    const [first, source, marker] = nft.trimEnd().split('\n') as [string, string, string];
+    const text = renderChanges(result);
+    expect(text).toContain(`fw01: FAILED: task "load rules" (site.yml:`);
+    expect(text).toContain(`: its commands failed (exit status 1): ${first}\n      ${source}\n      ${marker}\n`);
+    expect(toJsonReport(result, 'apply').hosts.fw01?.error).toMatch(new RegExp(`\\n  ${source}\\n {24}\\^$`));
   });
 });
 
