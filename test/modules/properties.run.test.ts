@@ -119,6 +119,18 @@ describe('properties through /bin/sh and awk', () => {
     expect(modeOf()).toBe('0600');
   });
 
+  it('creates a missing directory first, each new level 0755 like install -D, as the dry run says', () => {
+    const nested = join(dir, 'etc-x', 'agent');
+    const file = join(nested, 'agent.properties');
+    const p = properties.schema.parse({ path: file, set: { zone: '1' } });
+    const { first, second } = converge(properties, p);
+    expect(summaries(first)).toEqual([`create directory ${nested}`, `create ${file} (mode 0600)`, 'zone: (not set) → 1']);
+    expect(second).toEqual([]);
+    expect(readFileSync(file, 'utf8')).toBe('zone=1\n');
+    for (const d of [join(dir, 'etc-x'), nested]) expect((statSync(d).mode & 0o7777).toString(8)).toBe('755');
+    expect((statSync(file).mode & 0o7777).toString(8)).toBe('600');
+  });
+
   it('keeps the mode of an existing file when none is given', () => {
     chmodSync(path, 0o640);
     converge(properties, params({ set: { zone: '2' } }));

@@ -21,8 +21,7 @@ export function fileCommands(changes: readonly Change[], desired: DesiredFile): 
     return out.join('\n');
   }
   if (ops.some((o) => o.op === 'write')) {
-    // A missing directory is made like `install -D` does: every level created gets 0755.
-    const parents = ops.flatMap((o) => (o.op === 'parent' ? [`[ -d ${quote(o.dir)} ] || ( umask 022 && mkdir -p ${quote(o.dir)} )`] : []));
+    const parents = ops.flatMap((o) => (o.op === 'parent' ? [parentDirectoryScript(o.dir)] : []));
     // Mode and owner are set on the temporary file, so the new file never has the wrong ones.
     const write = atomicWriteScript({
       path: desired.path,
@@ -43,4 +42,9 @@ export function fileCommands(changes: readonly Change[], desired: DesiredFile): 
     if (o.op === 'chgrp') out.push(`chgrp ${quote(o.group)} ${p}`);
   }
   return out.join('\n');
+}
+
+/** A missing directory is made like `install -D` does: every level created gets 0755. */
+export function parentDirectoryScript(dir: string): string {
+  return `[ -d ${quote(dir)} ] || ( umask 022 && mkdir -p ${quote(dir)} )`;
 }

@@ -60,6 +60,12 @@ function attributeList(desired: DesiredFile): string {
   return attrs.length ? ` (${attrs.join(', ')})` : '';
 }
 
+/** The line `create directory DIR` when a missing file's directory is missing too (commands: parentDirectoryScript). */
+export function parentDirectoryChanges(path: string, actual: { dirExists: boolean }): Change[] {
+  const dir = posix.dirname(path);
+  return actual.dirExists ? [] : [change(`create directory ${dir}`, { op: 'parent', dir })];
+}
+
 export function diffFile(desired: DesiredFile, actual: FileState): Change[] {
   const { path } = desired;
   if (desired.state === 'directory') {
@@ -73,8 +79,7 @@ export function diffFile(desired: DesiredFile, actual: FileState): Change[] {
     return actual.kind === 'regular' ? [change(`remove ${path}`, { op: 'remove' })] : [];
   }
   if (actual.kind === 'missing') {
-    const dir = posix.dirname(path);
-    const parent = actual.dirExists ? [] : [change(`create directory ${dir}`, { op: 'parent', dir })];
+    const parent = parentDirectoryChanges(path, actual);
     const text = desired.content ?? '';
     const diff = text === '' || desired.diff === false ? undefined : unifiedDiff('', text, { oldName: '/dev/null', newName: path });
     return [...parent, change(`create ${path}${attributeList(desired)}`, { op: 'write' }, diff)];

@@ -3,7 +3,7 @@
  * task runs, written atomically; then mode/owner fixes of an existing file.
  */
 import type { Change } from '../contract.ts';
-import { fileCommands } from '../file/commands.ts';
+import { fileCommands, parentDirectoryScript } from '../file/commands.ts';
 import { atomicWriteScript } from '../file/write.ts';
 import { keyLinesEditCommand } from './key-lines-awk.ts';
 import type { PropertiesChangeData } from './diff.ts';
@@ -12,7 +12,7 @@ import type { PropertiesParams } from './schema.ts';
 
 export function propertiesCommands(changes: readonly Change[], desired: PropertiesParams): string {
   const data = changes.map((c) => c.data as PropertiesChangeData);
-  const out: string[] = [];
+  const out = data.flatMap((d) => (d.op === 'parent' ? [parentDirectoryScript(d.dir)] : []));
   if (data.some((d) => d.op === 'edit' || d.op === 'create')) {
     out.push(
       atomicWriteScript({

@@ -4,13 +4,18 @@
  * keys zonectl does not manage never appear in a dry run.
  */
 import type { Change } from '../contract.ts';
-import { diffFile } from '../file/diff.ts';
+import { diffFile, parentDirectoryChanges } from '../file/diff.ts';
 import type { KeyLine } from './key-lines.ts';
 import { DEFAULT_PROPERTIES_MODE } from './schema.ts';
 import type { PropertiesParams } from './schema.ts';
 import type { KeyFileState } from './state.ts';
 
-export type PropertiesChangeData = { op: 'edit'; key: string } | { op: 'create' } | { op: 'attributes'; file: unknown };
+export type PropertiesChangeData =
+  | { op: 'edit'; key: string }
+  | { op: 'create' }
+  | { op: 'attributes'; file: unknown }
+  /** The file's directory is missing: made first, as the file module does (0755 levels). */
+  | { op: 'parent'; dir: string };
 
 /**
  * Keys whose values are not printed: an old password in the file is not a
@@ -36,6 +41,7 @@ export function diffProperties(desired: PropertiesParams, actual: KeyFileState):
   const attributesGiven = desired.mode !== undefined || desired.owner !== undefined || desired.group !== undefined;
   if (actual.file.kind === 'missing' && (Object.keys(desired.set).length > 0 || attributesGiven)) {
     const mode = desired.mode ?? DEFAULT_PROPERTIES_MODE;
+    changes.push(...parentDirectoryChanges(desired.path, actual.file));
     changes.push({ summary: `create ${desired.path} (mode ${mode})`, data: { op: 'create' } satisfies PropertiesChangeData });
   }
   for (const [key, value] of Object.entries(desired.set)) {

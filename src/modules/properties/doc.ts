@@ -9,7 +9,7 @@ export const propertiesDoc: ModuleDoc = {
     'A key already present is updated in place (keeping its separator style); a key set on several lines (Java takes the last) is updated on every line; ' +
     'missing keys are added at the end as key=value. remove deletes every line of a key. ' +
     'Values are written verbatim (no escaping); a rewritten file always ends with a newline. ' +
-    'A missing file is created (mode default 0600). Several tasks can manage different keys of one file in one run: each edits the file as it is when its turn comes. ' +
+    'A missing file is created (mode default 0600), and a missing directory first (`create directory DIR`, new levels 0755 like install -D). Several tasks can manage different keys of one file in one run: each edits the file as it is when its turn comes. ' +
     'The dry run shows only the managed keys that change: `guest.network.device: cloudbr0 → cloudbr1`.',
   params: {
     path: 'absolute path of the properties file',
