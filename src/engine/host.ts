@@ -233,6 +233,11 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
       const out = frames.steps[i];
       if (out && out.exitCode === 0) {
         step.unit.outcome.applied = true;
+        const skipped = frames.skipped[i];
+        if (skipped !== undefined) {
+          step.unit.outcome.skipped = errorText(redact(skipped));
+          step.unit.outcome.status = 'ok';
+        }
         continue;
       }
       const detail = out
@@ -244,7 +249,7 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
     }
 
     // ── verify: one round trip; every state change must now be in sync
-    const verifying = changed.filter((u) => u.raw.some((c) => !c.action));
+    const verifying = changed.filter((u) => u.outcome.skipped === undefined && u.raw.some((c) => !c.action));
     if (verifying.length === 0) return;
     progress('verify');
     const again = await probeAll(verifying);

@@ -14,6 +14,11 @@
  * Output is framed per step by lines that carry a random marker, so no probe
  * output can forge or break a frame. Stdout goes straight to the frame;
  * stderr goes to a temp file that is framed after it; then the exit status.
+ *
+ * An apply step that decides on the host to do nothing after all (a command's
+ * guard that holds by now) says so with `skippedAtApply(reason)`: the reason
+ * goes to a file named by `$zc_skipped`, framed after the step's stderr, and
+ * the engine reports the task as skipped at apply time instead of changed.
  */
 import { randomBytes } from 'node:crypto';
 import type { ProbeOutput } from '../modules/contract.ts';
@@ -43,15 +48,27 @@ const PRELUDE = [
   'zc_err="$zc_tmp/err"',
 ];
 
+/**
+ * Shell text for an apply step: report that the step did nothing, and why
+ * (one line). Outside an apply script (no `$zc_skipped`) it writes nowhere.
+ */
+export function skippedAtApply(reason: string): string {
+  return `printf '%s\\n' ${quote(reason)} >"\${zc_skipped:-/dev/null}"`;
+}
+
 function stepLines(marker: string, index: number, step: ScriptStep, strict: boolean): string[] {
   const body = strict ? `set -e; eval ${quote(step.text)}` : `eval ${quote(step.text)}`;
+  // Apply steps only: the frame of a `skippedAtApply` note (see above).
+  const skipped = strict ? [`printf '\\n%s S %s\\n' ${marker} ${index}`, '[ -s "$zc_skipped" ] && cat "$zc_skipped"'] : [];
   return [
+    ...(strict ? [`zc_skipped="$zc_tmp/skipped.${index}"`] : []),
     `printf '\\n%s O %s\\n' ${marker} ${index}`,
     // `; zc_rc=$?` and not `|| ...`: set -e is ignored inside a list that tests the status.
     `( ${body} ) </dev/null 2>"$zc_err" 9>&-; zc_rc=$?`,
     `printf '\\n%s E %s\\n' ${marker} ${index}`,
     // `[` is a builtin: no extra process for the usual empty stderr
     '[ -s "$zc_err" ] && cat "$zc_err" 2>/dev/null',
+    ...skipped,
     `printf '\\n%s X %s %s\\n' ${marker} ${index} "$zc_rc"`,
   ];
 }
@@ -101,6 +118,8 @@ export interface ParsedFrames {
   steps: (ProbeOutput | undefined)[];
   /** The apply script printed that it holds the lock. */
   locked: boolean;
+  /** Per step index, the reason an apply step gave for doing nothing (skippedAtApply). */
+  skipped: (string | undefined)[];
 }
 
 /**
@@ -110,10 +129,11 @@ export interface ParsedFrames {
  */
 export function parseFrames(output: string, marker: string, count: number): ParsedFrames {
   const steps: (ProbeOutput | undefined)[] = new Array<ProbeOutput | undefined>(count).fill(undefined);
-  const header = new RegExp(`\\n${marker} (?:([OEX]) (\\d+)(?: (-?\\d+))?|(L))\\n`, 'g');
+  const skipped: (string | undefined)[] = new Array<string | undefined>(count).fill(undefined);
+  const header = new RegExp(`\\n${marker} (?:([OESX]) (\\d+)(?: (-?\\d+))?|(L))\\n`, 'g');
   let locked = false;
   let open: { kind: string; index: number; start: number } | undefined;
-  const partial = new Map<number, { stdout?: string; stderr?: string }>();
+  const partial = new Map<number, { stdout?: string; stderr?: string; skipped?: string }>();
   for (const m of output.matchAll(header)) {
     const at = m.index;
     if (open) {
@@ -121,6 +141,7 @@ export function parseFrames(output: string, marker: string, count: number): Pars
       const entry = partial.get(open.index) ?? {};
       if (open.kind === 'O') entry.stdout = text;
       if (open.kind === 'E') entry.stderr = text;
+      if (open.kind === 'S') entry.skipped = text;
       partial.set(open.index, entry);
       open = undefined;
     }
@@ -134,10 +155,11 @@ export function parseFrames(output: string, marker: string, count: number): Pars
       const entry = partial.get(index);
       if (index < count && entry?.stdout !== undefined && entry.stderr !== undefined) {
         steps[index] = { stdout: entry.stdout, stderr: entry.stderr, exitCode: Number(m[3]) };
+        skipped[index] = entry.skipped?.trim() || undefined;
       }
       continue;
     }
     open = { kind, index, start: at + m[0].length };
   }
-  return { steps, locked };
+  return { steps, locked, skipped };
 }

@@ -37,6 +37,12 @@ export interface TaskOutcome {
   changes: ReportedChange[];
   /** Apply only: its commands ran and succeeded. */
   applied: boolean;
+  /**
+   * Apply only: the task's step found on the host that it had nothing to do
+   * after all (a command's guard holds by now), and why; the task is then ok,
+   * not changed.
+   */
+  skipped?: string;
   error?: string;
 }
 

@@ -17,6 +17,8 @@ export interface JsonChange {
   action?: true;
   /** apply only: false when the task's commands did not run (an earlier task failed). */
   applied?: boolean;
+  /** apply only: the task's step found on the host it had nothing to do after all, and why. */
+  skipped?: string;
 }
 
 export interface JsonHost {
@@ -47,6 +49,7 @@ export function toJsonReport(result: RunOutcome, command: string): JsonReport {
         if (task.handler) entry.handler = true;
         if (c.action) entry.action = true;
         if (result.mode === 'apply') entry.applied = task.applied;
+        if (task.skipped !== undefined) entry.skipped = task.skipped;
         changes.push(entry);
       }
     }

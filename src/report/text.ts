@@ -40,8 +40,12 @@ export function renderHost(host: HostOutcome, mode: RunOutcome['mode'], options:
   const lines: string[] = [];
   const tasks = host.plays.flatMap((p) => p.tasks);
   const changed = tasks.filter((t) => t.status === 'changed' || (t.status === 'failed' && t.changes.length > 0));
-  for (const task of options.verbose ? tasks : changed) {
-    if (task.status === 'ok') lines.push(`  = ${task.name}  [${task.module}] ${task.source}: in sync`);
+  // Apply: a task whose step found on the host it had nothing to do after all is said, not counted as changed.
+  const skippedAtApply = (t: TaskOutcome): boolean => t.skipped !== undefined;
+  const listed = options.verbose ? tasks : tasks.filter((t) => changed.includes(t) || skippedAtApply(t));
+  for (const task of listed) {
+    if (task.skipped !== undefined) lines.push(`  - ${task.name}  [${task.module}] ${task.source}`, `      skipped: ${task.skipped}`);
+    else if (task.status === 'ok') lines.push(`  = ${task.name}  [${task.module}] ${task.source}: in sync`);
     else if (task.changes.length > 0) lines.push(...taskLines(task, mode));
   }
   let head: string;
@@ -62,9 +66,10 @@ export function renderHost(host: HostOutcome, mode: RunOutcome['mode'], options:
       break;
     default: {
       const count = changed.filter((t) => !t.handler).length;
-      if (count === 0 && !options.verbose) return '';
+      const skips = tasks.filter(skippedAtApply).length;
+      if (count === 0 && skips === 0 && !options.verbose) return '';
       const what = mode === 'check' ? 'would change' : 'changed';
-      head = count === 0 ? `${host.host}: in sync` : `${host.host}: ${count} task${count === 1 ? '' : 's'} ${what}`;
+      head = count === 0 ? `${host.host}: ${skips > 0 ? 'nothing changed' : 'in sync'}` : `${host.host}: ${count} task${count === 1 ? '' : 's'} ${what}`;
     }
   }
   return [head, ...lines].join('\n');

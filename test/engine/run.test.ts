@@ -12,6 +12,9 @@ import type { EngineOptions } from '../../src/engine/types.ts';
 import type { CompiledPlay } from '../../src/plan/types.ts';
 import { SecretStore } from '../../src/secrets/index.ts';
 import { LocalConnector } from '../../src/transport/local.ts';
+import { commandModule } from '../../src/modules/command/index.ts';
+import { toJsonReport } from '../../src/report/json.ts';
+import { renderChanges } from '../../src/report/text.ts';
 import { findTestModule, play, planFor, task, TestConnector } from './support/local.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'zc-engine-run-'));
@@ -252,6 +255,34 @@ describe('failures', () => {
   it('an unknown module fails the task with a clear message', async () => {
     const check = await runPlan(planFor({ kvm01: [play([task('nope', {})])] }), options(new TestConnector(), 'check'));
     expect(check.hosts[0]?.error).toContain('unknown module nope');
+  });
+});
+
+describe('a step skipped at apply time', () => {
+  it('a command whose guard holds by the time it runs is reported skipped, not changed', async () => {
+    const root = roots.kvm01 as string;
+    const made = join(root, 'X');
+    const commandTask = (name: string, run: string) => task('command', { run, creates: made }, { name });
+    const plan = planFor({ kvm01: [play([commandTask('make X', `touch ${made}`), commandTask('echo b', `echo b >> ${join(root, 'ran')}`)])] });
+    const withCommand = (name: string) => (name === 'command' ? commandModule : findTestModule(name));
+    // The dry run predicts from the probe: X does not exist yet, so both would run.
+    const check = await runPlan(plan, options(new TestConnector(), 'check', { findModule: withCommand }));
+    expect(check.hosts[0]?.plays[0]?.tasks.map((t) => t.status)).toEqual(['changed', 'changed']);
+    // At apply time B's guard is checked again on the host: A made X, so B is skipped.
+    const apply = await runPlan(plan, options(new TestConnector(), 'apply', { findModule: withCommand }));
+    const h = apply.hosts[0]!;
+    expect(existsSync(made)).toBe(true);
+    expect(existsSync(join(root, 'ran'))).toBe(false);
+    expect(h.plays[0]?.tasks.map((t) => [t.name, t.status, t.skipped])).toEqual([
+      ['make X', 'changed', undefined],
+      ['echo b', 'ok', `${made} exists now`],
+    ]);
+    expect(h.recap).toMatchObject({ ok: 2, changed: 1, failed: 0 });
+    const text = renderChanges(apply);
+    expect(text).toContain('kvm01: 1 task changed\n');
+    expect(text).toContain(`  - echo b  [command] site.yml:`);
+    expect(text).toContain(`\n      skipped: ${made} exists now`);
+    expect(toJsonReport(apply, 'apply').hosts.kvm01?.changes[1]).toMatchObject({ task: 'echo b', applied: true, skipped: `${made} exists now` });
   });
 });
 

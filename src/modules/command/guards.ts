@@ -2,13 +2,17 @@
  * The guards of a command (creates, removes, unless) as shell text. The same
  * text runs in the probe (to predict) and again right before the command (so
  * a path made by an earlier task in the same apply is respected).
- * Prints `command.skip <reason>` and stops when a guard says skip.
+ * When a guard says skip it stops: in the probe it prints `command.skip
+ * <reason>`; at apply time it tells the engine the task was skipped there
+ * (`<reason> now`), so the report does not claim the command ran.
  */
+import { skippedAtApply } from '../../engine/script.ts';
 import { quote } from '../../shell/quote.ts';
 import type { CommandParams } from './schema.ts';
 
-export function guardScript(p: CommandParams, report: boolean): string[] {
-  const skip = (reason: string): string => (report ? `printf '%s\\n' ${quote(`command.skip ${reason}`)}; exit 0` : 'exit 0');
+export function guardScript(p: CommandParams, at: 'probe' | 'apply'): string[] {
+  const skip = (reason: string): string =>
+    at === 'probe' ? `printf '%s\\n' ${quote(`command.skip ${reason}`)}; exit 0` : `${skippedAtApply(`${reason} now`)}; exit 0`;
   const lines: string[] = [];
   if (p.creates !== undefined) lines.push(`if [ -e ${quote(p.creates)} ]; then ${skip(`${p.creates} exists`)}; fi`);
   if (p.removes !== undefined) lines.push(`if [ ! -e ${quote(p.removes)} ]; then ${skip(`${p.removes} does not exist`)}; fi`);

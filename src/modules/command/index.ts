@@ -50,7 +50,7 @@ export const commandModule = defineModule<CommandParams, CommandState>({
   doc: commandDoc,
   schema: commandParams,
   probe(params) {
-    const lines = ['(', ...guardScript(params, true)];
+    const lines = ['(', ...guardScript(params, 'probe')];
     if (params.chdir !== undefined) lines.push(`[ -d ${quote(params.chdir)} ] || echo command.nodir`);
     lines.push('echo command.run', ')');
     return lines.join('\n');
@@ -58,9 +58,9 @@ export const commandModule = defineModule<CommandParams, CommandState>({
   parse: (output) => parseCommand(output.stdout, output.exitCode, output.stderr),
   diff: (desired, actual) => diffCommand(desired, actual),
   commands(_changes, desired) {
-    // Guards again (quietly), then the operator's text in its own sh: normal
+    // Guards again (a guard that holds by now reports the task skipped), then the operator's text in its own sh: normal
     // sh semantics (no set -e), its exit status is the task's.
-    const lines = ['(', ...guardScript(desired, false)];
+    const lines = ['(', ...guardScript(desired, 'apply')];
     if (desired.chdir !== undefined) lines.push(`cd ${quote(desired.chdir)}`);
     lines.push(`sh -c ${quote(desired.run)}`, ')');
     return lines.join('\n');
