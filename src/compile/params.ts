@@ -186,9 +186,7 @@ export function protectSecretVars(vars: Record<string, unknown>, found: Map<stri
 function protect(value: unknown, found: Map<string, string>): unknown {
   if (typeof value === 'string') {
     if (value === '' || value.includes('@@secret(')) return value;
-    const name = inlineSecretName(value);
-    found.set(name, value);
-    return secretToken(name);
+    return secretToken(inlineSecretName(value, found));
   }
   if (typeof value === 'number') return protect(String(value), found);
   if (Array.isArray(value)) return value.map((v) => protect(v, found));

@@ -7,7 +7,6 @@
  * script leaves for a host, swaps tokens for values (`reveal`); everything a host
  * sends back is passed through `redact` before anyone sees it.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { UserError } from '../errors/index.ts';
@@ -43,12 +42,20 @@ export function redactedLabel(name: string): string {
 }
 
 /**
- * A literal value in a parameter that is secret by nature gets an inline name:
- * a short hash of the value, so two equal literals share a name and the value
- * itself never appears.
+ * A literal value in a parameter that is secret by nature gets an inline name,
+ * numbered by its first appearance in the compile: `inline:1`, `inline:2`, ….
+ * Equal literals share a name; the name tells nothing about the value (a hash
+ * of it would let anyone holding a plan file guess weak passwords offline),
+ * and the same inputs still compile to the same bytes.
+ * `known`: this compile's inline secrets so far (name → value); a new name is added to it.
  */
-export function inlineSecretName(value: string): string {
-  return `inline:${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+export function inlineSecretName(value: string, known: Map<string, string>): string {
+  for (const [name, v] of known) if (v === value) return name;
+  let n = known.size + 1;
+  while (known.has(`inline:${n}`)) n++;
+  const name = `inline:${n}`;
+  known.set(name, value);
+  return name;
 }
 
 /**

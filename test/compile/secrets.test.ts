@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { renderPlanText } from '../../src/compile/index.ts';
@@ -27,8 +28,9 @@ const options = {
 describe('secrets in the plan', () => {
   const result = compileFixture('secrets', options);
   const json = JSON.stringify(result.plan);
-  const literal = inlineSecretName('hunter2-literal');
-  const key = inlineSecretName('424242');
+  // Inline secrets are numbered by first appearance: the name tells nothing about the value.
+  const literal = 'inline:1';
+  const key = 'inline:2';
 
   it('a literal in a secret-by-nature param becomes an inline placeholder; the value is kept aside', () => {
     const [first, second, file] = result.plan.hosts.r1?.plays[0]?.tasks ?? [];
@@ -55,8 +57,9 @@ describe('variables secret by name (inventory and -e)', () => {
 
   it('their literal values become inline secrets, in params and task names', () => {
     const [file, command] = result.plan.hosts.r1?.plays[0]?.tasks ?? [];
-    const bgp = inlineSecretName('PlainPw-12345');
-    const mgmt = inlineSecretName('Mgmt-pw-777');
+    // -e variables are read first, then the host's inventory variables in order.
+    const mgmt = 'inline:1';
+    const bgp = 'inline:2';
     expect(file?.name).toBe(`peer password @@secret(${bgp})@@`);
     expect(file?.params.content).toBe(`password @@secret(${bgp})@@ mgmt @@secret(${mgmt})@@\n`);
     expect(result.inlineSecrets.get(bgp)).toBe('PlainPw-12345');
@@ -65,6 +68,30 @@ describe('variables secret by name (inventory and -e)', () => {
     expect(json).not.toContain('Mgmt-pw');
     expect(renderPlanText(result.plan)).not.toContain('PlainPw');
     // a templated value is rendered (here from another variable secret by name); a number stays a number
-    expect(command?.params.run).toBe(`echo @@secret(${inlineSecretName('Tok-abcdef-1')})@@ 5`);
+    expect(command?.params.run).toBe('echo @@secret(inline:3)@@ 5');
+  });
+});
+
+describe('inline secret names', () => {
+  it('reveal nothing about the value: no hash of it anywhere in the plan', () => {
+    const result = compileFixture('secrets', options);
+    const json = JSON.stringify(result.plan);
+    const sha = createHash('sha256').update('hunter2-literal').digest('hex');
+    for (const len of [8, 12, 16]) expect(json).not.toContain(sha.slice(0, len));
+    expect([...result.inlineSecrets.keys()]).toEqual(['inline:1', 'inline:2']);
+  });
+
+  it('number by first appearance; equal values share a name', () => {
+    const known = new Map<string, string>();
+    expect(inlineSecretName('pw-a', known)).toBe('inline:1');
+    expect(inlineSecretName('pw-b', known)).toBe('inline:2');
+    expect(inlineSecretName('pw-a', known)).toBe('inline:1');
+    expect(known).toEqual(new Map([['inline:1', 'pw-a'], ['inline:2', 'pw-b']]));
+  });
+
+  it('the same inputs compile to the same bytes', () => {
+    const a = JSON.stringify(compileFixture('secret-vars', { inventory: ['inventory.yml'], extraVars: { mgmt_password: 'Mgmt-pw-777' } }).plan);
+    const b = JSON.stringify(compileFixture('secret-vars', { inventory: ['inventory.yml'], extraVars: { mgmt_password: 'Mgmt-pw-777' } }).plan);
+    expect(a).toBe(b);
   });
 });
