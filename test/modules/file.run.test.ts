@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { FileParams } from '../../src/modules/file/schema.ts';
 import type { TemplateParams } from '../../src/modules/template/schema.ts';
 import { COMPARE_IN_SHELL_MAX } from '../../src/modules/file/probe.ts';
+import { TaskError } from '../../src/modules/contract.ts';
 import { CTX, moduleNamed, summaries } from './fixture.ts';
 import { applyChanges, check, converge, runSh } from './local-run.ts';
 
@@ -73,7 +74,8 @@ describe('file through /bin/sh', () => {
     const path = join(dir, 'validated.conf');
     writeFileSync(path, 'ok\n');
     const p = params({ path, content: 'broken\n', validate: 'grep -q ^ok %s' });
-    const changes = check(file, p);
+    // The dry run already refuses it (next test); here the apply's own check, as if the file changed in between.
+    const changes = check(file, params({ path, content: 'broken\n' }));
     const out = applyChanges(file, p, changes);
     expect(out.exitCode).not.toBe(0);
     expect(out.stderr).toContain(`zonectl: validate failed for ${path}: grep -q ^ok %s (the old file is untouched)`);
@@ -82,6 +84,33 @@ describe('file through /bin/sh', () => {
     // A passing validate sees the new file.
     const good = params({ path, content: 'ok, new\n', validate: 'grep -q "^ok, new" %s' });
     expect(converge(file, good).second).toEqual([]);
+  });
+
+  it('the dry run runs validate on a temporary copy: a rejected content is a task error, the target untouched', () => {
+    const path = join(dir, 'hook.sh');
+    writeFileSync(path, 'echo old\n');
+    const tempDirs = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('zonectl-validate.'));
+    const before = tempDirs();
+    // dash's own syntax check (`sh -n`), run live: its error names the copy by its base name.
+    const p = params({ path, content: 'if true; then\n  echo new\n', validate: 'sh -n %s', mode: '0750' });
+    expect(() => check(file, p)).toThrow(TaskError);
+    try {
+      check(file, p);
+    } catch (error) {
+      expect((error as Error).message).toMatch(
+        new RegExp(`^validate rejects the new content of ${path} \\(sh -n %s, exit 2\\):\\nhook\\.sh: 3: Syntax error: end of file unexpected \\(expecting "fi"\\)\\nnothing was written$`),
+      );
+    }
+    // Read-only: the target as it was, no copy left behind, the same output on every run (saved plans compare it).
+    expect(readFileSync(path, 'utf8')).toBe('echo old\n');
+    expect(leftovers()).toEqual([]);
+    expect(tempDirs().filter((n) => !before.includes(n))).toEqual([]);
+    expect(runSh(file.probe(p, CTX))).toEqual(runSh(file.probe(p, CTX)));
+    // Accepted content: an ordinary change, then in sync; an in-sync file runs no validator at all.
+    const good = params({ path, content: 'if true; then\n  echo new\nfi\n', validate: 'sh -n %s' });
+    expect(summaries(check(file, good))).toEqual([`content of ${path}`]);
+    expect(converge(file, good).second).toEqual([]);
+    expect(runSh(file.probe(good, CTX)).stdout).not.toContain('file.validate-exit');
   });
 
   it('backup keeps the replaced file beside it', () => {

@@ -19,7 +19,7 @@ export const fileDoc: ModuleDoc = {
     group: 'group name or numeric gid',
     backup: 'keep the replaced file as PATH.YYYYmmddTHHMMSSZ~ (UTC time of the apply on the host) (default false)',
     diff: 'false: report a content change without the unified diff (for files holding secrets zonectl does not know about) (default true)',
-    validate: 'shell command run on the new file before it replaces the old one; %s is its path, e.g. "visudo -cf %s"; failure leaves the old file untouched',
+    validate: 'shell command run on the new file before it replaces the old one; %s is its path, e.g. "visudo -cf %s"; failure leaves the old file untouched. The dry run runs it too, on a temporary copy of the new content, and fails when it rejects it',
   },
   examples: `- name: motd
   file:

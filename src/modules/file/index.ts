@@ -11,6 +11,8 @@ import type { FileState } from './parse.ts';
 import { fileProbe } from './probe.ts';
 import { fileParams } from './schema.ts';
 import type { FileParams } from './schema.ts';
+import { checkValidateResult, splitValidateOutput, withValidateProbe } from './validate.ts';
+import type { ValidateCopy } from './validate.ts';
 
 function desiredOf(p: FileParams): DesiredFile {
   return {
@@ -29,6 +31,13 @@ function desiredOf(p: FileParams): DesiredFile {
 /** The content the probe compares on the host: only a file that should be there has one. */
 const expectedContent = (p: FileParams): string | undefined => (p.state === 'present' ? p.content : undefined);
 
+/** What the dry run validates: new content with a validator (see validate.ts). */
+function validateCopy(p: FileParams): ValidateCopy | undefined {
+  const content = expectedContent(p);
+  if (content === undefined || p.validate === undefined) return undefined;
+  return { path: p.path, content, validate: p.validate, mode: p.mode, owner: p.owner, group: p.group };
+}
+
 export const fileModule = defineModule<FileParams, FileState>({
   name: 'file',
   doc: fileDoc,
@@ -40,8 +49,20 @@ export const fileModule = defineModule<FileParams, FileState>({
     return { ...rest, content: ctx.readFile('files', src) };
   },
   // The desired content rides along: an in-sync file is compared on the host, not sent back.
-  probe: (params) => fileProbe(params.path, expectedContent(params)),
-  parse: (output, params) => parseFileProbe(output.stdout, params.path, expectedContent(params)),
+  // With validate, a content that differs is also run through the validator, on a temporary copy.
+  probe: (params) => {
+    const probe = fileProbe(params.path, expectedContent(params));
+    const copy = validateCopy(params);
+    return copy ? withValidateProbe(probe, copy) : probe;
+  },
+  parse: (output, params) => {
+    const copy = validateCopy(params);
+    if (!copy) return parseFileProbe(output.stdout, params.path, expectedContent(params));
+    const { file, validate } = splitValidateOutput(output.stdout);
+    const state = parseFileProbe(file, params.path, expectedContent(params));
+    checkValidateResult(copy, validate);
+    return state;
+  },
   diff: (desired, actual) => diffFile(desiredOf(desired), actual),
   commands: (changes, desired) => fileCommands(changes, desiredOf(desired)),
 });
