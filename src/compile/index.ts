@@ -20,7 +20,7 @@ import { CompileFailed, HostErrors } from './errors.ts';
 import { handlerTargets, resolveNotify, uniqueRoleHandlers } from './handlers.ts';
 import { hideSecretValues, protectSecretVars } from './params.ts';
 import { lazyHostvars, locatedTemplateError, Scope, type VarLayer } from './scope.ts';
-import { tagSkipReason } from './tags.ts';
+import { tagSkipReason, unknownTagWarnings } from './tags.ts';
 import { compileTask, paramLocator, staticParams, type HostContext, type TaskOutcome, type TaskPlan } from './task.ts';
 
 export { CompileFailed } from './errors.ts';
@@ -120,10 +120,12 @@ export function compilePlan(options: CompileOptions): CompileResult {
       return scope;
     }) as Record<string, Record<string, unknown>>;
 
+    const taskTags = new Set<string>();
     for (const play of plays) {
-      const targets = playHosts(play, inv, extraLayer, groups, errors, warnings);
+      const { hosts: targets, name: playName } = playHosts(play, inv, extraLayer, groups, errors, warnings);
       const playHostNames = limit ? targets.filter((h) => limit.has(h)) : targets;
       const taskPlans = planTasks(play, options, findModule, errors, inlineSecrets);
+      for (const plan of taskPlans.tasks) for (const tag of plan.tags) taskTags.add(tag);
       const playLayers = [...play.vars].reverse().map(varsLayer);
       for (const name of playHostNames) {
         const host = inv.hosts.get(name) as InventoryHost;
@@ -155,7 +157,7 @@ export function compilePlan(options: CompileOptions): CompileResult {
         for (const plan of taskPlans.handlers) if (drives(plan)) compileTask(plan, scopeFor(plan), ctx, handlers);
         const compiled: CompiledPlay = {
           index: play.index,
-          name: play.name,
+          name: playName,
           serial: play.serial,
           max_fail_percentage: play.maxFailPercentage,
           tasks: tasks.tasks,
@@ -167,6 +169,7 @@ export function compilePlan(options: CompileOptions): CompileResult {
         hostPlays.set(name, list);
       }
     }
+    for (const w of unknownTagWarnings(options.tags ?? [], options.skipTags ?? [], taskTags)) warnings.push(new UserError(w.message, undefined, w.hint));
   }
 
   if (errors.size > 0 || !inventory) throw new CompileFailed(errors.list(), warnings);
@@ -211,9 +214,13 @@ function magicOf(host: InventoryHost, groups: Record<string, readonly string[]>,
   };
 }
 
-/** The play's hosts (a pattern may use -e variables); a pattern that matches nothing is a warning. */
-function playHosts(play: PlayDef, inventory: Inventory, extra: VarLayer, groups: Record<string, readonly string[]>, errors: HostErrors, warnings: UserError[]): string[] {
-  if (play.hosts === '') return [];
+/**
+ * The play's hosts (a pattern may use -e variables) and its name: a play
+ * without `name:` is called by its rendered pattern, as Ansible does. A pattern
+ * that matches nothing is a warning.
+ */
+function playHosts(play: PlayDef, inventory: Inventory, extra: VarLayer, groups: Record<string, readonly string[]>, errors: HostErrors, warnings: UserError[]): { hosts: string[]; name: string } {
+  if (play.hosts === '') return { hosts: [], name: play.name };
   let pattern = play.hosts;
   const where = play.doc.locate([...play.path, 'hosts']);
   if (pattern.includes('{{')) {
@@ -222,12 +229,13 @@ function playHosts(play: PlayDef, inventory: Inventory, extra: VarLayer, groups:
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       errors.add(locatedTemplateError(error, where, '(hosts: may use -e variables and groups)'));
-      return [];
+      return { hosts: [], name: play.name };
     }
   }
+  const name = play.named ? play.name : pattern;
   const hosts = inventory.match(pattern);
-  if (hosts.length === 0) warnings.push(new UserError(`play '${play.name}' matches no hosts`, where));
-  return hosts;
+  if (hosts.length === 0) warnings.push(new UserError(`play '${name}' matches no hosts`, where));
+  return { hosts, name };
 }
 
 interface PlayTaskPlans {

@@ -3,6 +3,7 @@
  * unless skipped by name, `never` runs only when asked for by one of its tags,
  * `all`, `tagged` and `untagged` are special selectors.
  */
+import { closest } from '../playbook/suggest.ts';
 
 /** Why a task with these tags does not run, or undefined when it runs. */
 export function tagSkipReason(taskTags: readonly string[], only: readonly string[], skip: readonly string[]): string | undefined {
@@ -29,4 +30,25 @@ export function tagSkipReason(taskTags: readonly string[], only: readonly string
     }
   }
   return undefined;
+}
+
+const SELECTORS = new Set(['all', 'tagged', 'untagged']);
+
+/**
+ * `--tags` / `--skip-tags` names that no task has. Ansible says nothing; we
+ * warn, because a typo silently runs nothing (--tags) or skips nothing
+ * (--skip-tags, worse against production). Special selectors are not tags.
+ */
+export function unknownTagWarnings(only: readonly string[], skip: readonly string[], taskTags: ReadonlySet<string>): { message: string; hint: string }[] {
+  const known = [...taskTags].sort();
+  const out: { message: string; hint: string }[] = [];
+  for (const [option, list] of [['--tags', only], ['--skip-tags', skip]] as const) {
+    for (const tag of new Set(list)) {
+      if (SELECTORS.has(tag) || taskTags.has(tag)) continue;
+      const near = closest(tag, known);
+      const hint = near ? `did you mean '${near}'?` : known.length > 0 ? `tags in use: ${known.join(', ')}` : 'no task has any tag';
+      out.push({ message: `${option}: no task has tag '${tag}'`, hint });
+    }
+  }
+  return out;
 }

@@ -86,6 +86,7 @@ function loadPlay(doc: YamlDocument, path: YamlPath, raw: unknown, index: number
   return {
     index,
     name,
+    named: typeof raw.name === 'string',
     hosts: (hostsList ?? []).join(':'),
     location,
     doc,

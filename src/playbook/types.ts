@@ -61,7 +61,10 @@ export interface RoleUse {
 export interface PlayDef {
   /** Position among all plays of all playbooks, from 0. */
   index: number;
+  /** Its `name:`, else its hosts pattern as written (compile renders it). */
   name: string;
+  /** Whether the play has a `name:` of its own. */
+  named: boolean;
   hosts: string;
   location: SourceLocation;
   doc: YamlDocument;
