@@ -3,7 +3,7 @@
  * recorded by test/fixtures/modules/record.ts on this machine, whose kernel has
  * no loadable modules), and the list-file edit for real through /bin/sh.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,19 @@ describe('kernel_module list file through /bin/sh', () => {
     expect(summaries(gone)).toEqual([`remove zc_h6_old from ${file}`]);
     expect(applyChanges(kmod, absent, gone).exitCode).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe('# modules zonectl loads\nbr_netfilter\n');
+  });
+
+  it('a missing modules-load.d directory is created first (0755 levels), as the dry run says', () => {
+    // Regression: apply failed with "mktemp: failed to create file via template …: No such file or directory".
+    const nested = join(dir, 'etc', 'modules-load.d');
+    const listFile = join(nested, 'zonectl.conf');
+    const present = kmod.schema.parse({ name: 'bridge', file: listFile });
+    const changes = check(kmod, present);
+    expect(summaries(changes)).toEqual([`create directory ${nested}`, `list bridge in ${listFile} (load at boot)`]);
+    expect(applyChanges(kmod, present, changes).exitCode).toBe(0);
+    expect(check(kmod, present)).toEqual([]);
+    expect(readFileSync(listFile, 'utf8')).toBe('bridge\n');
+    for (const d of [join(dir, 'etc'), nested]) expect((statSync(d).mode & 0o7777).toString(8)).toBe('755');
   });
 
   it('absent on a built-in module is a clear error at check time, not a failed modprobe -r at apply', () => {

@@ -4,6 +4,8 @@
 import { quote } from '../../shell/quote.ts';
 import { defineModule, TaskError } from '../contract.ts';
 import type { Change } from '../contract.ts';
+import { parentDirectoryScript } from '../file/commands.ts';
+import { parentDirectoryChanges } from '../file/diff.ts';
 import { atomicWriteScript } from '../file/write.ts';
 import { kernelModuleDoc } from './doc.ts';
 import { kernelModuleParams, sysfsName } from './schema.ts';
@@ -27,7 +29,11 @@ export function diffKernelModule(p: KernelModuleParams, s: KernelModuleState): C
       if (s.loadable === false) throw new TaskError(`kernel module ${p.name} cannot be loaded on this host: ${s.why || 'modprobe -n failed'}`);
       op(`load kernel module ${p.name}`, 'load');
     }
-    if (s.listed === false) op(`list ${p.name} in ${p.file} (load at boot)`, 'list');
+    if (s.listed === false) {
+      // A missing modules-load.d directory is made first, as the file module does.
+      if (s.file?.kind === 'missing') changes.push(...parentDirectoryChanges(p.file, s.file));
+      op(`list ${p.name} in ${p.file} (load at boot)`, 'list');
+    }
   } else {
     if (s.loaded && s.builtin) {
       throw new TaskError(`kernel module ${p.name} is built into this kernel and cannot be unloaded (state: absent is not possible here)`);
@@ -53,6 +59,10 @@ export function kernelModuleCommands(changes: readonly Change[], p: KernelModule
   if (ops.has('unload')) out.push(`if [ -d ${quote(`/sys/module/${sysfsName(p.name)}`)} ]; then modprobe -r ${quote(p.name)}; fi`);
   if (ops.has('list') || ops.has('unlist')) {
     const f = quote(p.file);
+    for (const c of changes) {
+      const d = c.data as { op: string; dir?: string };
+      if (d.op === 'parent' && d.dir !== undefined) out.push(parentDirectoryScript(d.dir));
+    }
     out.push(
       atomicWriteScript({
         path: p.file,
