@@ -5,7 +5,7 @@
  * it always runs; elsewhere it skips saying why.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,19 @@ describe.runIf(runs)('sysctl in a network namespace', () => {
     const { second } = converge(sysctl, p, NS);
     expect(second).toEqual([]);
     expect(read(other)).toBe('net.ipv4.ip_forward_use_pmtu = 0\r\n# net.ipv4.ip_forward = 0\r\nnet.ipv4.ip_forward = 1\r\n');
+  });
+
+  it('a persisted file whose directory is missing: the directory is created first (0755 levels), as the dry run says', () => {
+    // Regression: apply failed with "mktemp: failed to create file via template …: No such file or directory".
+    runSh('echo 1 > /proc/sys/net/ipv4/ip_forward', NS);
+    const nested = join(dir, 'etc', 'sysctl.d');
+    const persisted = join(nested, '60-zonectl.conf');
+    const p = sysctl.schema.parse({ name: 'net.ipv4.ip_forward', value: 1, file: persisted });
+    const { first, second } = converge(sysctl, p, NS);
+    expect(summaries(first)).toEqual([`create directory ${nested}`, `net.ipv4.ip_forward in ${persisted}: (not set) → 1`]);
+    expect(second).toEqual([]);
+    expect(read(persisted)).toBe('net.ipv4.ip_forward = 1\n');
+    for (const d of [join(dir, 'etc'), nested]) expect((statSync(d).mode & 0o7777).toString(8)).toBe('755');
   });
 
   it('a value the kernel refuses fails the apply with a message naming it', () => {

@@ -4,6 +4,7 @@
  */
 import { quote } from '../../shell/quote.ts';
 import type { Change } from '../contract.ts';
+import { parentDirectoryScript } from '../file/commands.ts';
 import { atomicWriteScript } from '../file/write.ts';
 import { keyLinesEditCommand } from '../properties/key-lines-awk.ts';
 import { interfaceOf, procPath } from './keys.ts';
@@ -28,6 +29,7 @@ export function sysctlCommands(changes: readonly Change[], desired: SysctlParams
   const persist = [...new Set(data.filter((d) => d.op === 'persist').map((d) => d.key))];
   if (persist.length > 0) {
     const set = persist.map((key) => [key, desired.set[key] as string] as const);
+    for (const d of data) if (d.op === 'parent') out.push(parentDirectoryScript(d.dir));
     out.push(
       atomicWriteScript({
         path: desired.file,

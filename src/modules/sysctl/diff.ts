@@ -3,12 +3,18 @@
  */
 import { TaskError } from '../contract.ts';
 import type { Change } from '../contract.ts';
+import { parentDirectoryChanges } from '../file/diff.ts';
 import type { KeyLine } from '../properties/key-lines.ts';
 import { normaliseValue, procPath } from './keys.ts';
 import type { SysctlParams } from './schema.ts';
 import type { SysctlState } from './state.ts';
 
-export type SysctlChangeData = { op: 'runtime'; key: string } | { op: 'persist'; key: string } | { op: 'module' };
+export type SysctlChangeData =
+  | { op: 'runtime'; key: string }
+  | { op: 'persist'; key: string }
+  | { op: 'module' }
+  /** The persisted file's directory is missing: made first, as the file module does (0755 levels). */
+  | { op: 'parent'; dir: string };
 
 /**
  * The keys this task acts on: all of them, minus those the kernel lacks when
@@ -77,10 +83,14 @@ export function diffSysctl(desired: SysctlParams, actual: SysctlState): Change[]
     }
   }
   if (actual.persisted) {
+    const persist: Change[] = [];
     for (const key of keys) {
       const summary = persistedSummary(key, desired.set[key] as string, actual.persisted.lines, desired.file);
-      if (summary) changes.push({ summary, data: { op: 'persist', key } satisfies SysctlChangeData });
+      if (summary) persist.push({ summary, data: { op: 'persist', key } satisfies SysctlChangeData });
     }
+    const file = actual.persisted.file;
+    if (persist.length > 0 && file.kind === 'missing') changes.push(...parentDirectoryChanges(desired.file, file));
+    changes.push(...persist);
   }
   return changes;
 }
