@@ -39,8 +39,15 @@ describe('file schema', () => {
     expect(messages({ path: '/etc/x', state: 'gone' })).toEqual(['state: state must be present, absent or directory']);
     expect(messages({ path: '/etc/x', state: 'directory', content: 'a' })).toEqual(['content: content cannot be used with state: directory']);
     expect(messages({ path: '/etc/x', conten: 'a' })).toEqual([
-      ': unknown parameter conten (allowed: path, state, content, src, mode, owner, group, backup, validate, diff)',
+      ': unknown parameter conten (allowed: path, dest, state, content, src, mode, owner, group, backup, validate, diff)',
     ]);
+  });
+  it('takes dest as another name for path (Ansible writes dest: for copy/template), never both', () => {
+    expect(file.schema.parse({ dest: '/etc/x', content: 'a' })).toEqual(file.schema.parse({ path: '/etc/x', content: 'a' }));
+    expect(file.schema.parse({ dest: '/etc/x' })).not.toHaveProperty('dest');
+    expect(messages({ path: '/etc/x', dest: '/etc/y' })).toEqual(['dest: give path or dest, not both (dest is another name for path)']);
+    expect(messages({ content: 'a' })).toEqual(['path: path is required (an absolute path; dest is accepted as another name for it)']);
+    expect(messages({ dest: 'etc/x' })).toEqual(['dest: must be an absolute path (starting with /)']);
   });
   it('accepts its own output again', () => {
     const once = file.schema.parse({ path: '/etc/x', content: 'a', mode: 0o600, owner: 0 });

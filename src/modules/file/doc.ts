@@ -11,6 +11,7 @@ export const fileDoc: ModuleDoc = {
     'The dry run shows content changes as a unified diff; mode, owner and group changes each on their own line.',
   params: {
     path: 'absolute path of the file',
+    dest: "another name for path (Ansible's copy/template write dest:); give one of the two, not both",
     state: 'present (default), absent (the file is removed) or directory (made with mkdir -p; mode/owner/group managed)',
     content: 'the exact text of the file',
     src: "a file from the role's files/ (or beside the playbook), read at compile time; instead of content",

@@ -79,7 +79,9 @@ export const fileAttributes = {
 
 export const fileParams = strictObject(
     {
-      path: absolutePath,
+      path: absolutePath.optional(),
+      /** Ansible's name for the path in copy/template: accepted as another name for path. */
+      dest: absolutePath.optional(),
       state: z.enum(['present', 'absent', 'directory'], { errorMap: () => ({ message: 'state must be present, absent or directory' }) }).default('present'),
       content: fileContent.optional(),
       src: sourceName.optional(),
@@ -88,6 +90,12 @@ export const fileParams = strictObject(
     'file',
   )
   .superRefine((p, ctx) => {
+    if (p.path !== undefined && p.dest !== undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['dest'], message: 'give path or dest, not both (dest is another name for path)' });
+    }
+    if (p.path === undefined && p.dest === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['path'], message: 'path is required (an absolute path; dest is accepted as another name for it)' });
+    }
     if (p.content !== undefined && p.src !== undefined) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['src'], message: 'give content or src, not both' });
     }
@@ -99,6 +107,8 @@ export const fileParams = strictObject(
       }
     }
     if (p.state === 'directory' && p.backup) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['backup'], message: 'backup cannot be used with state: directory' });
-  });
+  })
+  // Modules after the schema see one name: path (the superRefine above made sure there is exactly one).
+  .transform(({ dest, ...p }) => ({ ...p, path: (p.path ?? dest) as string }));
 
 export type FileParams = z.output<typeof fileParams>;
