@@ -83,6 +83,22 @@ export interface EnsureInput {
   services: ServiceSpec[];
 }
 
+/**
+ * What debian-installer (netcfg) writes to /etc/network/interfaces on a new
+ * server: the interfaces.d include and the loopback. A node gets it when the
+ * controller has none (ifupdown not installed), so the network modules'
+ * ifupdown persistence finds the file a Debian server has.
+ */
+export const DEBIAN_INTERFACES = `# This file describes the network interfaces available on your system
+# and how to activate them. For more information, see interfaces(5).
+
+source /etc/network/interfaces.d/*
+
+# The loopback network interface
+auto lo
+iface lo inet loopback
+`;
+
 /** Exit code of the ensure script when the node has no management interface. */
 export const NO_MGMT_LINK = 3;
 /** The ensure script ends with this line and then the node's links as `ip -d -j link show` JSON. */
@@ -114,6 +130,10 @@ export function ensureScript(input: EnsureInput): string {
     '[ -d /root/.ssh ] || mkdir -m 700 /root/.ssh',
     // Debian's defaults for root's shell (the node's /root starts empty)
     'for f in bashrc profile; do [ -e /root/.$f ] || cp /usr/share/base-files/dot.$f /root/.$f; done',
+    // Like a Debian server: only when missing (runs inside the node: its overlay, never the controller's /etc),
+    // and never rewritten afterwards — what the playbooks persist there is theirs.
+    '[ -d /etc/network/interfaces.d ] || { mkdir -p /etc/network/interfaces.d; changed "created /etc/network/interfaces.d"; }',
+    `[ -e /etc/network/interfaces ] || { printf '%s' ${quote(DEBIAN_INTERFACES)} > /etc/network/interfaces; changed "wrote /etc/network/interfaces"; }`,
   ];
   for (const path of input.absent) lines.push(`if [ -e ${quote(path)} ]; then rm -f ${quote(path)}; changed ${quote(`removed ${path}`)}; fi`);
   for (const f of input.files) {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { labDown, labStatus, labUp, sshArgv, type LabState } from '../../src/lab/index.ts';
 import { listLinks, listNetns, mountsUnder, netnsProcesses, tryRun } from '../../src/lab/host.ts';
 import { isLabHostIface, netnsPrefix } from '../../src/lab/names.ts';
+import { DEBIAN_INTERFACES } from '../../src/lab/node-script.ts';
 import { labSuite, sshRun, startLab, stopLab } from '../support/lab.ts';
 
 const TOPOLOGY = {
@@ -31,9 +32,11 @@ async function ok(lab: LabState, node: string, command: string): Promise<string>
 
 labSuite('lab lifecycle (real namespaces, sshd, OVS, FRR)', () => {
   let lab: LabState | undefined;
+  let controllerInterfaces: string | undefined;
   const get = () => lab as LabState;
 
   beforeAll(async () => {
+    controllerInterfaces = existsSync('/etc/network/interfaces') ? readFileSync('/etc/network/interfaces', 'utf8') : undefined;
     lab = await startLab('h3l', TOPOLOGY);
   });
   afterAll(async () => {
@@ -96,6 +99,18 @@ labSuite('lab lifecycle (real namespaces, sshd, OVS, FRR)', () => {
     expect(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim()).toBe(controllerForwarding);
     // each node sees its own links in /sys
     expect((await ok(l, 'sw01', 'ls /sys/class/net')).trim().split('\n').sort()).toEqual(['lo', 'mgmt0', 'swp1']);
+  });
+
+  it("looks like a Debian server: /etc/network/interfaces and interfaces.d in the node, the controller's /etc untouched", async () => {
+    const l = get();
+    // Debian's content when the controller has none (ifupdown is not installed here); else the controller's own, as overlaid.
+    const expected = controllerInterfaces ?? DEBIAN_INTERFACES;
+    expect(expected).toContain('source /etc/network/interfaces.d/*');
+    for (const node of ['kvm01', 'sw01']) {
+      expect(await ok(l, node, 'cat /etc/network/interfaces')).toBe(expected);
+      expect((await sshRun(l, node, 'test -d /etc/network/interfaces.d')).code).toBe(0);
+    }
+    expect(existsSync('/etc/network/interfaces') ? readFileSync('/etc/network/interfaces', 'utf8') : undefined).toBe(controllerInterfaces);
   });
 
   it('carries traffic over a veth link (with its MTU) and across a segment', async () => {
