@@ -221,7 +221,7 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
       const zonectl = await zonectlRuns(file, n, workload, original, log);
       const result: SizeResult = { nodes: n, floor: floorMeasure, zonectl };
       if (options.ansibleUnavailable) result.ansibleSkipped = options.ansibleUnavailable;
-      else if (!ansibleSizes.includes(n)) result.ansibleSkipped = `not run at N=${n} (--ansible-nodes ${ansibleSizes.join(',')})`;
+      else if (!ansibleSizes.includes(n)) result.ansibleSkipped = `not run at N=${n}: its runs take many minutes on a 2-core machine (add ${n} to --ansible-nodes to run it)`;
       else {
         await onNodes(file, resetScript(workload, original));
         result.ansible = await ansibleRuns(file, addresses, n, workload, original, dir, log);
