@@ -4,7 +4,7 @@
  * ./commands that registers itself on the program.
  */
 import { Command, CommanderError } from 'commander';
-import { isUserError, UserError, UserErrors } from '../errors/index.ts';
+import { isUserError, UserErrors } from '../errors/index.ts';
 import { VERSION } from '../version.ts';
 // commands: imports (one per line)
 import { registerValidate } from './commands/validate.ts';
@@ -49,7 +49,7 @@ function reportError(error: unknown): number {
     return error.exitCode;
   }
   if (isUserError(error)) {
-    const list = error instanceof UserErrors ? error.errors : [error as UserError];
+    const list = error instanceof UserErrors ? error.errors : [error];
     for (const e of list) process.stderr.write(`error: ${e.format()}\n`);
     return 1;
   }

@@ -60,7 +60,8 @@ export class ErrorCollector {
   }
   /** Throws every collected error at once, if there are any. */
   throwIfAny(): void {
-    if (this.errors.length === 1) throw this.errors[0];
+    const [only] = this.errors;
+    if (this.errors.length === 1 && only) throw only;
     if (this.errors.length > 1) throw new UserErrors(this.errors);
   }
 }

@@ -323,10 +323,10 @@ function optionalLookups(node: Node | undefined): void {
   }
   if (node.type !== 'MustacheStatement' && node.type !== 'SubExpression' && node.type !== 'BlockStatement') return;
   const call = node as hbs.AST.BlockStatement;
-  const name = call.path.type === 'PathExpression' ? (call.path as hbs.AST.PathExpression).original : '';
+  const name = call.path.type === 'PathExpression' ? (call.path).original : '';
   const first = call.params[0];
   if (TOLERATES_UNDEFINED.has(name) && first?.type === 'SubExpression') {
-    const path = (first as hbs.AST.SubExpression).path as hbs.AST.PathExpression;
+    const path = (first as hbs.AST.SubExpression).path;
     if (path.type === 'PathExpression' && path.original === 'lookup' && (first as hbs.AST.SubExpression).params.length === 2) {
       path.original = OPTIONAL_LOOKUP;
       path.parts = [OPTIONAL_LOOKUP];

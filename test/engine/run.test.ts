@@ -187,7 +187,7 @@ describe('failures', () => {
     expect(exitCodeOf(apply)).toBe(1);
     expect(apply.hosts[0]?.status).toBe('failed');
     expect(apply.hosts[0]?.error).toMatch(/^task "test_missing \d+" \(site\.yml:\d+\): sysctl net\.core\.zonectl_no_such_key does not exist/);
-    expect(apply.hosts[0]?.error).toMatch(/does not exist on this host\n  \(cat: /); // the module's two lines, the second indented under the task
+    expect(apply.hosts[0]?.error).toMatch(/does not exist on this host\n {2}\(cat: /); // the module's two lines, the second indented under the task
     expect(apply.hosts[0]?.execCount).toBe(1);
     expect(existsSync(join(roots.kvm01 as string, 'x'))).toBe(false);
     expect(apply.hosts[1]?.status).toBe('changed');
@@ -205,10 +205,10 @@ describe('failures', () => {
     expect(h.recap.failed).toBe(2);
     const lines = (h.error ?? '').split('\n');
     expect(lines[0]).toBe('2 tasks failed:');
-    expect(lines[1]).toMatch(/^  task "first" \(site\.yml:\d+\): sysctl net\.core\.zonectl_no_such_a does not exist on this host$/);
-    expect(lines[2]).toMatch(/^    \(cat: .*zonectl_no_such_a/);
-    expect(lines[3]).toMatch(/^  task "second" \(site\.yml:\d+\): sysctl net\.core\.zonectl_no_such_b does not exist on this host$/);
-    expect(lines[4]).toMatch(/^    \(cat: .*zonectl_no_such_b/);
+    expect(lines[1]).toMatch(/^ {2}task "first" \(site\.yml:\d+\): sysctl net\.core\.zonectl_no_such_a does not exist on this host$/);
+    expect(lines[2]).toMatch(/^ {4}\(cat: .*zonectl_no_such_a/);
+    expect(lines[3]).toMatch(/^ {2}task "second" \(site\.yml:\d+\): sysctl net\.core\.zonectl_no_such_b does not exist on this host$/);
+    expect(lines[4]).toMatch(/^ {4}\(cat: .*zonectl_no_such_b/);
   });
 
   it('apply stops the host at the first failing task; later tasks are not applied', async () => {
