@@ -1,5 +1,33 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript sources through tsx, so there is no stale build to trust.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli/main.ts');
+// Launcher. Runs the compiled build (dist/, made by `npm run build`) when it is
+// newer than every source file — Node starts it in a third of the time — and
+// otherwise the TypeScript sources through tsx, so a stale build never runs.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const built = join(root, 'dist', 'cli', 'main.js');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIsFresh() {
+  if (process.env.ZONECTL_FROM_SOURCE || !existsSync(built)) return false;
+  return statSync(built).mtimeMs >= Math.max(newestSource(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs);
+}
+
+if (buildIsFresh()) {
+  await import(built);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}
