@@ -13,7 +13,7 @@ const times = (z: number, a: number) => `${(a / z).toFixed(0)}×`;
 const m = r.machine;
 const out: string[] = ['## Benchmarks', ''];
 out.push(
-  `\`sudo npm run bench\` ([docs/bench.md](docs/bench.md)); full table: [bench/results/latest.md](bench/results/latest.md). Latest run: ${r.date.slice(0, 16).replace('T', ' ')} UTC, commit ${r.commit}, on ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}${m.ansible ? `, ${m.ansible.replace(/^ansible-playbook \[core (.*)\]$/, 'ansible-core $1')}` : ''}. Load average during the run: mean ${m.load.mean.toFixed(1)}, max ${m.load.max.toFixed(1)}${m.load.max > m.cores ? ' — the machine was busy with other work (other engineers\' test runs); an idle machine gives lower times, Ansible\'s more so' : ''}.`,
+  `\`sudo npm run bench\` ([docs/bench.md](docs/bench.md)); full table: [bench/results/latest.md](bench/results/latest.md). Latest run: ${r.date.slice(0, 16).replace('T', ' ')} UTC, commit ${r.commit}, on ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}${m.ansible ? `, ${m.ansible.replace(/^ansible-playbook \[core (.*)\]$/, 'ansible-core $1')}` : ''}. Load average: ${m.load.start.toFixed(1)} when the run started${m.load.start > m.cores ? ' — the machine was busy with other work (other engineers\' test runs); an idle machine gives lower times, Ansible\'s more so' : ' (quiet)'}; mean ${m.load.mean.toFixed(1)}, max ${m.load.max.toFixed(1)} during the run, the benchmark's own processes included (Ansible's forks).`,
   '',
 );
 if (r.compile) out.push(`- Compile, ${r.compile.hosts} hosts × ${r.compile.tasksPerHost} tasks: ${s(r.compile.seconds)}, peak RSS ${r.compile.peakRssMb.toFixed(0)} MB.`);

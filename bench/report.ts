@@ -87,7 +87,8 @@ export function renderMarkdown(r: BenchResults): string {
   out.push(
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Linux ${m.kernel}, Node ${m.node}${m.ansible ? `, ${m.ansible}` : ''}.`,
     `Load average (1 min) during the run: ${m.load.start.toFixed(1)} at start, mean ${m.load.mean.toFixed(1)}, max ${m.load.max.toFixed(1)}, ${m.load.end.toFixed(1)} at end` +
-      (m.load.max > m.cores ? ` — **the machine was busy with other work; times on an idle machine are lower.**` : '.'),
+      ` (the benchmark's own processes count too: Ansible's forks alone raise it to about N)` +
+      (m.load.start > m.cores ? ` — **the machine was busy with other work when the run started; times on an idle machine are lower.**` : '.'),
     '',
   );
   if (r.compile) {
