@@ -3,7 +3,7 @@
 # Safe to run again: it only installs what is missing.
 set -eu
 
-PACKAGES="openssh-server openssh-client frr frr-pythontools openvswitch-switch nftables iputils-arping ethtool iproute2 kmod util-linux procps libglib2.0-0 libyaml-0-2 ansible-core"
+PACKAGES="openssh-server openssh-client frr frr-pythontools openvswitch-switch nftables iputils-arping ethtool iproute2 kmod util-linux procps libglib2.0-0 libyaml-0-2 ansible-core time"
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: run as root (it installs Debian packages)" >&2
