@@ -7,15 +7,15 @@
  * Needs root, network namespaces and overlayfs (the lab's own preflight).
  * Under CI=true it always runs; elsewhere it skips, saying why.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown, labUp, machineProblems, sshArgv, type LabState } from '../../src/lab/index.ts';
+import { runZonectl, type CliRun } from '../support/cli.ts';
 
 const LAB = 'h5eng';
-const ROOT = join(import.meta.dirname, '..', '..');
 const problems = machineProblems();
 const why = problems.join('; ');
 if (problems.length > 0 && process.env.CI === 'true') throw new Error(`the lab e2e tests must run under CI but cannot: ${why}`);
@@ -24,23 +24,9 @@ if (problems.length > 0) console.warn(`skipping engine e2e tests: ${why}`);
 const dir = mkdtempSync(join(tmpdir(), 'zc-e2e-engine-'));
 let lab: LabState;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-function zonectl(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, 'bin', 'zonectl.js'), args, { cwd: dir, env: { ...process.env, SSH_AUTH_SOCK: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 255, stdout, stderr }));
-  });
-}
+const zonectl = (...args: string[]): Promise<Run> => runZonectl(args, { cwd: dir });
 
 /** A command on a node, as an operator would type it by hand. */
 function onNode(node: string, command: string): string {

@@ -6,7 +6,6 @@
  * converges, and bootstraps kvm04 in one run — what `npm run demo` does.
  * The benchmark's two playbooks are checked to describe one desired state.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonReport } from '../../src/report/json.ts';
 import { labSuite, sshRun, startLab, stopLab, type LabState } from '../support/lab.ts';
+import { runZonectl, type CliRun } from '../support/cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EX = join(ROOT, 'examples/cloudstack-zone');
@@ -25,25 +25,12 @@ const SITE = join(EX, 'site.yml');
 const BGP_SECRET = `csz-${Math.random().toString(36).slice(2, 10)}`;
 const outputs: string[] = [];
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type CliResult = CliRun;
 
-function zonectl(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    // The real launcher; no ssh-agent, so only the lab's key is offered.
-    const child = spawn(join(ROOT, 'bin/zonectl.js'), args, { cwd: ROOT, env: { ...process.env, SSH_AUTH_SOCK: '', ZONECTL_SECRET_BGP_CSZONE: BGP_SECRET } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('close', (code) => {
-      outputs.push(stdout, stderr);
-      resolve({ code: code ?? 255, stdout, stderr });
-    });
-  });
+async function zonectl(args: string[]): Promise<CliResult> {
+  const r = await runZonectl(args, { cwd: ROOT, env: { ZONECTL_SECRET_BGP_CSZONE: BGP_SECRET } });
+  outputs.push(r.stdout, r.stderr);
+  return r;
 }
 
 interface PlanTask {

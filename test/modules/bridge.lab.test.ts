@@ -6,34 +6,20 @@
  * ifupdown files. check → apply → check is empty → a hand change is found.
  * And the linux-router role on this kernel, which has no 802.1Q support.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { labSuite, sshRun, startLab, stopLab, type LabState } from '../support/lab.ts';
+import { runZonectl, type CliRun } from '../support/cli.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'zc-h7-lab-'));
 let lab: LabState | undefined;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-function zonectl(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, 'bin', 'zonectl.js'), args, { cwd: dir, env: { ...process.env, SSH_AUTH_SOCK: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 255, stdout, stderr }));
-  });
-}
+const zonectl = (...args: string[]): Promise<Run> => runZonectl(args, { cwd: dir });
 
 async function onNode(command: string): Promise<string> {
   if (!lab) throw new Error('no lab');

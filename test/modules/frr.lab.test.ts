@@ -7,13 +7,13 @@
  * session uses an MD5 password given as `!secret`, whose value must appear in
  * no output and no saved plan.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { JsonReport } from '../../src/report/json.ts';
 import { labSuite, sshRun, startLab, stopLab, type LabState } from '../support/lab.ts';
+import { runZonectl, type CliRun } from '../support/cli.ts';
 
 const TOPOLOGY = {
   nodes: {
@@ -74,30 +74,17 @@ const REJECTED = `
           exit
 `;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type CliResult = CliRun;
 
 const outputs: string[] = [];
 
 /** Each step runs the CLI against two routers and waits for BGP: minutes on a busy machine. */
 const SLOW = 240_000;
 
-function zonectl(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, SSH_AUTH_SOCK: '', ZONECTL_SECRET_BGP_LAB: PASSWORD };
-    const child = spawn(new URL('../../bin/zonectl.js', import.meta.url).pathname, args, { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('close', (code) => {
-      outputs.push(stdout, stderr);
-      resolve({ code: code ?? 255, stdout, stderr });
-    });
-  });
+async function zonectl(args: string[]): Promise<CliResult> {
+  const r = await runZonectl(args, { env: { ZONECTL_SECRET_BGP_LAB: PASSWORD } });
+  outputs.push(r.stdout, r.stderr);
+  return r;
 }
 
 /** host → change summaries, from `--json`. */

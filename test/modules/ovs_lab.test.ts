@@ -4,7 +4,6 @@
  * sharing an `eth1` segment as the guest uplink. The mesh group holds three of
  * them first; the fourth joins later and every node gets its tunnels in one run.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import yaml from 'js-yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { JsonReport } from '../../src/report/json.ts';
 import { labSuite, sshRun, startLab, stopLab, type LabState } from '../support/lab.ts';
+import { runZonectl, type CliRun } from '../support/cli.ts';
 
 const NODES = ['kvm01', 'kvm02', 'kvm03', 'kvm04'];
 const TOPOLOGY = {
@@ -30,23 +30,9 @@ const PLAYBOOK = `
         kvm_ovs_uplink_trunks: "100,200"
 `;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type CliResult = CliRun;
 
-function zonectl(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    // The real launcher; no ssh-agent, so only the lab's key is offered.
-    const child = spawn(new URL('../../bin/zonectl.js', import.meta.url).pathname, args, { env: { ...process.env, SSH_AUTH_SOCK: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('close', (code) => resolve({ code: code ?? 255, stdout, stderr }));
-  });
-}
+const zonectl = (args: string[]): Promise<CliResult> => runZonectl(args);
 
 /** host → task name → change summaries, from `--json` (src/report/json.ts). */
 function changes(result: CliResult): Record<string, Record<string, string[]>> {
