@@ -46,11 +46,18 @@ export class NetnsHost {
     this.ns = `${prefix}-${process.pid}`.slice(0, 40);
   }
 
+  /** Extra environment for every command (e.g. PATH with a netplan wrapper). */
+  env: Record<string, string> = {};
+
   async start(interfaces = 'source /etc/network/interfaces.d/*\n'): Promise<void> {
+    await this.startWith(`mount -t tmpfs zc-h7 /etc/network && printf '%s' ${quote(interfaces)} > /etc/network/interfaces`);
+  }
+
+  /** Creates the namespaces, runs `setup` (mounts) inside the private mount namespace, and holds them open. */
+  protected async startWith(setup: string): Promise<void> {
     const add = spawnSync('ip', ['netns', 'add', this.ns], { encoding: 'utf8' });
     if (add.status !== 0) throw new Error(`ip netns add ${this.ns}: ${add.stderr}`);
-    const setup = `mount -t tmpfs zc-h7 /etc/network && printf '%s' ${quote(interfaces)} > /etc/network/interfaces && echo ready && exec sleep 3600`;
-    this.holder = spawn('ip', ['netns', 'exec', this.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', setup], {
+    this.holder = spawn('ip', ['netns', 'exec', this.ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', `${setup} && echo ready && exec sleep 3600`], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
@@ -70,7 +77,7 @@ export class NetnsHost {
 
   /** Runs POSIX sh inside the host's network and mount namespaces. */
   sh(script: string): Run {
-    const r = spawnSync('nsenter', ['-t', String(this.pid), '-n', '-m', 'sh', '-c', script], { encoding: 'utf8' });
+    const r = spawnSync('nsenter', ['-t', String(this.pid), '-n', '-m', 'sh', '-c', script], { encoding: 'utf8', env: { ...process.env, ...this.env } });
     return { stdout: r.stdout, stderr: r.stderr, exitCode: r.status ?? 255 };
   }
 
