@@ -12,7 +12,7 @@ import { labDown, labStatus, labUp, sshArgv, type LabState } from '../../src/lab
 import { listLinks, listNetns, mountsUnder, netnsProcesses, tryRun } from '../../src/lab/host.ts';
 import { isLabHostIface, netnsPrefix } from '../../src/lab/names.ts';
 import { DEBIAN_INTERFACES } from '../../src/lab/node-script.ts';
-import { labSuite, sshRun, startLab, stopLab } from '../support/lab.ts';
+import { labSuite, sshRun, startLab, stopLab, sshOk } from '../support/lab.ts';
 
 const TOPOLOGY = {
   nodes: {
@@ -24,11 +24,7 @@ const TOPOLOGY = {
   segments: [{ name: 'guest', endpoints: ['kvm01:eth2', 'rtr01:eth2', 'sw01:swp1'] }],
 };
 
-async function ok(lab: LabState, node: string, command: string): Promise<string> {
-  const r = await sshRun(lab, node, command);
-  if (r.code !== 0) throw new Error(`${node}: ${command} failed (${r.code}): ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (lab: LabState, node: string, command: string): Promise<string> => sshOk(lab, node, command);
 
 labSuite('lab lifecycle (real namespaces, sshd, OVS, FRR)', () => {
   let lab: LabState | undefined;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { JsonReport } from '../../src/report/json.ts';
-import { labSuite, sshRun, startLab, stopLab, type LabState } from '../support/lab.ts';
+import { labSuite, startLab, stopLab, type LabState, sshOk } from '../support/lab.ts';
 import { runZonectl, type CliRun } from '../support/cli.ts';
 
 const TOPOLOGY = {
@@ -115,11 +115,7 @@ labSuite('frr: BGP between two lab routers through the CLI', () => {
   let dir = '';
   const get = (): LabState => lab as LabState;
 
-  async function ok(node: string, command: string): Promise<string> {
-    const r = await sshRun(get(), node, command);
-    if (r.code !== 0) throw new Error(`${node}: ${command}: ${r.stderr}`);
-    return r.stdout;
-  }
+  const ok = (node: string, command: string): Promise<string> => sshOk(get(), node, command);
 
   async function peer(node: string, address: string): Promise<Peer> {
     const summary = JSON.parse(await ok(node, "vtysh -c 'show bgp summary json'")) as { ipv4Unicast?: { peers?: Record<string, Peer> } };

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { labSuite, sshRun, startLab, stopLab, type LabState } from '../support/lab.ts';
+import { labSuite, startLab, stopLab, type LabState, sshOk } from '../support/lab.ts';
 import { runZonectl, type CliRun } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zc-h6-hostmods-'));
@@ -21,12 +21,7 @@ type Run = CliRun;
 
 const zonectl = (...args: string[]): Promise<Run> => runZonectl(args, { cwd: dir });
 
-async function on(command: string): Promise<string> {
-  if (!lab) throw new Error('no lab');
-  const r = await sshRun(lab, 'kvm01', command);
-  if (r.code !== 0) throw new Error(`kvm01: ${command}: ${r.stderr}`);
-  return r.stdout;
-}
+const on = (command: string): Promise<string> => sshOk(lab, 'kvm01', command);
 
 interface JsonRun {
   hosts: Record<string, { status: string; changes: { module: string; summary: string; diff?: string }[]; error?: string }>;

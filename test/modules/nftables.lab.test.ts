@@ -20,7 +20,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { labSuite, sshRun, startLab, stopLab, type LabState } from '../support/lab.ts';
+import { labSuite, startLab, stopLab, type LabState, sshOk } from '../support/lab.ts';
 import { runZonectl, type CliRun } from '../support/cli.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -32,12 +32,7 @@ type Run = CliRun;
 
 const zonectl = (...args: string[]): Promise<Run> => runZonectl(args, { cwd: dir });
 
-async function on(node: string, command: string): Promise<string> {
-  if (!lab) throw new Error('no lab');
-  const r = await sshRun(lab, node, command);
-  if (r.code !== 0) throw new Error(`${node}: ${command}: ${r.stderr}`);
-  return r.stdout;
-}
+const on = (node: string, command: string): Promise<string> => sshOk(lab, node, command);
 
 /** What a TCP connection attempt from the controller meets: a listener, a reset (closed, not filtered), or silence (dropped). */
 function tcpFate(address: string, port: number): Promise<'open' | 'refused' | 'dropped'> {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { JsonReport } from '../../src/report/json.ts';
-import { labSuite, sshRun, startLab, stopLab, type LabState } from '../support/lab.ts';
+import { labSuite, startLab, stopLab, type LabState, sshOk } from '../support/lab.ts';
 import { runZonectl, type CliRun } from '../support/cli.ts';
 
 const NODES = ['kvm01', 'kvm02', 'kvm03', 'kvm04'];
@@ -67,11 +67,7 @@ labSuite('kvm-ovs role on a lab of OVS hypervisors, through the CLI', () => {
     return file;
   }
 
-  async function ok(node: string, command: string): Promise<string> {
-    const r = await sshRun(get(), node, command);
-    if (r.code !== 0) throw new Error(`${node}: ${command}: ${r.stderr}`);
-    return r.stdout.trim();
-  }
+  const ok = async (node: string, command: string): Promise<string> => (await sshOk(get(), node, command)).trim();
 
   async function tunnels(node: string): Promise<string[]> {
     const ports = (await ok(node, 'ovs-vsctl list-ports cloudbr1')).split('\n').filter((p) => p.startsWith('t103-'));

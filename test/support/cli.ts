@@ -14,9 +14,13 @@ export interface CliRun {
 }
 
 export function runZonectl(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return runProcess(LAUNCHER, args, { cwd: options.cwd, env: { ...process.env, SSH_AUTH_SOCK: '', ...options.env } });
+}
+
+/** Runs a program with no stdin and collects its output and exit code (255 when killed). */
+export function runProcess(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, SSH_AUTH_SOCK: '', ...options.env };
-    const child = spawn(LAUNCHER, args, { cwd: options.cwd, env });
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));

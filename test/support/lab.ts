@@ -12,13 +12,13 @@
  * Under CI=true a machine that cannot run labs FAILS the suite; elsewhere it
  * is skipped and the suite's title says why.
  */
-import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, it } from 'vitest';
 import { labDown, labUp, sshArgv, type LabState } from '../../src/lab/index.ts';
+import { runProcess } from './cli.ts';
 
 export type { LabState };
 
@@ -104,12 +104,13 @@ export function sshRun(lab: LabState, node: string, command: string): Promise<Co
   const target = lab.nodes.find((n) => n.name === node);
   if (!target) throw new Error(`lab ${lab.name} has no node ${node}`);
   const argv = sshArgv({ lab: lab.name, node, address: target.address }, [command]);
-  return new Promise((resolve) => {
-    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? 255 }));
-  });
+  return runProcess(argv[0] as string, argv.slice(1));
+}
+
+/** Like sshRun, but a non-zero exit throws with the node, command and stderr; gives stdout. */
+export async function sshOk(lab: LabState | undefined, node: string, command: string): Promise<string> {
+  if (!lab) throw new Error('no lab');
+  const r = await sshRun(lab, node, command);
+  if (r.code !== 0) throw new Error(`${node}: ${command} failed (${r.code}): ${r.stderr}`);
+  return r.stdout;
 }
