@@ -7,10 +7,10 @@
 import { openSync, readSync, closeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../errors/index.ts';
-import { exitCodeOf } from '../../engine/index.ts';
 import { PLANFILE_KIND, readPlanFile, savedExpectations } from '../../planfile/index.ts';
 import { addPlaybookOptions, addRunOptions } from '../options.ts';
-import { addOutputOptions, engineOptions, executeRun, loadSecrets, prepareRun, type RunCommandOptions } from './check.ts';
+import type { RunCommandOptions } from '../run.ts';
+import { addOutputOptions } from './check.ts';
 
 export function registerApply(program: Command): void {
   const cmd = program
@@ -18,6 +18,7 @@ export function registerApply(program: Command): void {
     .description('probe, apply only what differs, verify (exit 0 ok, 1 any failure); or apply a saved plan FILE')
     .argument('<playbooks...>', 'playbook files, or one plan file made by `zonectl plan -o FILE` (without -i)');
   addOutputOptions(addRunOptions(addPlaybookOptions(cmd))).action(async (args: string[], opts: RunCommandOptions) => {
+    const { engineOptions, executeRun, exitCodeOf, loadSecrets, prepareRun } = await import('../run.ts');
     if (opts.inventory.length === 0 && args.length === 1) {
       const path = args[0] as string;
       if (/\.ya?ml$/.test(path)) {

@@ -5,7 +5,10 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { isUserError } from '../../errors/index.ts';
-import { findNode, labDown, labStatus, labUp, sshArgv, type LabStatus } from '../../lab/index.ts';
+import type { LabStatus } from '../../lab/index.ts';
+
+/** The lab code, loaded when a lab command runs (other commands start without it). */
+const labCode = () => import('../../lab/index.ts');
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -50,6 +53,7 @@ export function registerLab(program: Command): void {
     .option('--install', 'install missing Debian packages with apt-get')
     .action((topology: string, opts: { install?: boolean }) =>
       guarded(async () => {
+        const { labUp } = await labCode();
         await labUp(topology, { install: opts.install === true, log });
       }),
     );
@@ -58,7 +62,7 @@ export function registerLab(program: Command): void {
     .command('down')
     .description('remove every process, mount, namespace, link and file the lab made')
     .argument('<lab>', 'lab name or topology file')
-    .action((name: string) => guarded(() => labDown(name, { log })));
+    .action((name: string) => guarded(async () => (await labCode()).labDown(name, { log })));
 
   lab
     .command('status')
@@ -67,7 +71,7 @@ export function registerLab(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((name: string | undefined, opts: { json?: boolean }) =>
       guarded(async () => {
-        const labs = await labStatus(name);
+        const labs = await (await labCode()).labStatus(name);
         process.stdout.write(opts.json ? `${JSON.stringify(labs, null, 2)}\n` : renderStatus(labs));
       }),
     );
@@ -84,6 +88,7 @@ export function registerLab(program: Command): void {
       guarded(async () => {
         // `lab ssh NODE -- CMD` and `lab ssh --lab L NODE -- CMD` both mean CMD
         const command = words[0] === '--' ? words.slice(1) : words;
+        const { findNode, sshArgv } = await labCode();
         const argv = sshArgv(findNode(node, opts.lab), command, { tty: command.length === 0 && process.stdin.isTTY === true });
         const code = await new Promise<number>((resolve) => {
           const child = spawn(argv[0] as string, argv.slice(1), { stdio: 'inherit' });

@@ -3,10 +3,10 @@
  * `zonectl apply FILE`. Same output and exit codes as check.
  */
 import type { Command } from 'commander';
-import { exitCodeOf } from '../../engine/index.ts';
 import { assertPlanFileWritable, buildPlanFile, writePlanFile } from '../../planfile/index.ts';
 import { addPlaybookOptions, addRunOptions } from '../options.ts';
-import { addOutputOptions, engineOptions, executeRun, prepareRun, type RunCommandOptions } from './check.ts';
+import type { RunCommandOptions } from '../run.ts';
+import { addOutputOptions } from './check.ts';
 
 export function registerPlan(program: Command): void {
   const cmd = program
@@ -16,6 +16,7 @@ export function registerPlan(program: Command): void {
     .requiredOption('-o, --out <file>', 'where to write the plan (JSON; no secret values)');
   addOutputOptions(addRunOptions(addPlaybookOptions(cmd))).action(async (playbooks: string[], opts: RunCommandOptions & { out: string }) => {
     assertPlanFileWritable(opts.out);
+    const { engineOptions, executeRun, exitCodeOf, prepareRun } = await import('../run.ts');
     const run = await prepareRun(playbooks, opts);
     const result = await executeRun(run.plan, engineOptions('check', opts, run), 'plan', opts);
     writePlanFile(opts.out, buildPlanFile(run.plan, result, run.hostVars, run.secrets));
