@@ -28,6 +28,12 @@ import { quote } from '../shell/quote.ts';
 export interface ScriptStep {
   /** Shell text (already revealed: it goes to the host as is, quoted as one word). */
   text: string;
+  /**
+   * Runs in the script's own shell, not a subshell (one process less per
+   * step). Only for text zonectl generates that cannot exit, cd, read stdin
+   * or fail to parse: the probes modules run together (probeTogether).
+   */
+  inline?: boolean;
 }
 
 /** 128 random bits: a probe cannot print a frame line it cannot guess. */
@@ -40,13 +46,18 @@ export const LOCK_BUSY_EXIT = 99;
 /** Exit status of an apply script when the lock cannot be taken at all. */
 export const LOCK_ERROR_EXIT = 98;
 
-const PRELUDE = [
-  // A private temp dir for the stderr of each step, removed on exit. No fallback
-  // to a predictable /tmp name: as root that would invite a symlink attack.
-  'zc_tmp=$(mktemp -d) || { echo "cannot create a temporary directory (mktemp -d failed)" >&2; exit 97; }',
-  "trap 'rm -rf \"$zc_tmp\"' EXIT",
-  'zc_err="$zc_tmp/err"',
-];
+function prelude(marker: string): string[] {
+  return [
+    // 128 random bits for this run, for names a step creates beside its target
+    // (an atomic write's temporary file): nobody can plant something there in advance.
+    `zc_run=${quote(marker.replace(/^ZC/, ''))}`,
+    // A private temp dir for the stderr of each step, removed on exit. No fallback
+    // to a predictable /tmp name: as root that would invite a symlink attack.
+    'zc_tmp=$(mktemp -d) || { echo "cannot create a temporary directory (mktemp -d failed)" >&2; exit 97; }',
+    "trap 'rm -rf \"$zc_tmp\"' EXIT",
+    'zc_err="$zc_tmp/err"',
+  ];
+}
 
 /**
  * Shell text for an apply step: report that the step did nothing, and why
@@ -58,13 +69,14 @@ export function skippedAtApply(reason: string): string {
 
 function stepLines(marker: string, index: number, step: ScriptStep, strict: boolean): string[] {
   const body = strict ? `set -e; eval ${quote(step.text)}` : `eval ${quote(step.text)}`;
+  const run = step.inline && !strict ? `{\n${step.text}\n}` : `( ${body} )`;
   // Apply steps only: the frame of a `skippedAtApply` note (see above).
   const skipped = strict ? [`printf '\\n%s S %s\\n' ${marker} ${index}`, '[ -s "$zc_skipped" ] && cat "$zc_skipped"'] : [];
   return [
     ...(strict ? [`zc_skipped="$zc_tmp/skipped.${index}"`] : []),
     `printf '\\n%s O %s\\n' ${marker} ${index}`,
     // `; zc_rc=$?` and not `|| ...`: set -e is ignored inside a list that tests the status.
-    `( ${body} ) </dev/null 2>"$zc_err" 9>&-; zc_rc=$?`,
+    `${run} </dev/null 2>"$zc_err" 9>&-; zc_rc=$?`,
     `printf '\\n%s E %s\\n' ${marker} ${index}`,
     // `[` is a builtin: no extra process for the usual empty stderr
     '[ -s "$zc_err" ] && cat "$zc_err" 2>/dev/null',
@@ -75,7 +87,7 @@ function stepLines(marker: string, index: number, step: ScriptStep, strict: bool
 
 /** The probe (or verify) script: every step runs, whatever the others do; read-only by contract. */
 export function buildProbeScript(steps: readonly ScriptStep[], marker: string): string {
-  const lines = [...PRELUDE];
+  const lines = prelude(marker);
   steps.forEach((step, i) => lines.push(...stepLines(marker, i, step, false)));
   return `${lines.join('\n')}\n`;
 }
@@ -95,7 +107,7 @@ export function buildApplyScript(steps: readonly ScriptStep[], marker: string, o
   const lockDir = options.lockFile.replace(/\/[^/]*$/, '') || '/';
   const lockName = options.lockFile.slice(lockDir.length + (lockDir === '/' ? 0 : 1));
   const lines = [
-    ...PRELUDE,
+    ...prelude(marker),
     `zc_lock=${quote(options.lockFile)}`,
     `{ [ -d ${quote(lockDir)} ] && [ -w ${quote(lockDir)} ]; } || zc_lock=${quote(`/tmp/${lockName}`)}`,
     `command -v flock >/dev/null 2>&1 || { echo ${quote(`flock is not installed on ${options.host} (package util-linux); zonectl needs it to lock the host while applying`)} >&2; exit ${LOCK_ERROR_EXIT}; }`,

@@ -61,6 +61,12 @@ export interface RunContext {
   vars: Readonly<Record<string, unknown>>;
 }
 
+/** See ModuleDefinition.probeTogether. */
+export interface ProbeTogether {
+  shared: string;
+  items: (string | null)[];
+}
+
 /** What one probe returned: its own stdout, stderr and exit status. */
 export interface ProbeOutput {
   stdout: string;
@@ -111,6 +117,15 @@ export interface ModuleDefinition<P = any, S = any> {
   prepare?(params: P, ctx: PrepareContext): P;
   /** Read-only shell text whose output reveals the current state. */
   probe(params: P, ctx: RunContext): string;
+  /**
+   * Optional: the probes of several tasks of this module on one host, for
+   * fewer processes there (one `stat` for twenty files instead of twenty).
+   * `shared` runs once, before the items, and leaves what it read in `zc_*`
+   * shell variables; `items[i]` prints what `probe(list[i])` would (parse is
+   * the same) and runs in the script's own shell, not a subshell: it must not
+   * exit, cd or read stdin. A null item is probed on its own with probe().
+   */
+  probeTogether?(list: readonly P[], ctx: RunContext): ProbeTogether;
   /** Turns the probe's output into typed state. */
   parse(output: ProbeOutput, params: P, ctx: RunContext): S;
   /** Desired vs actual → changes; empty when in sync. */

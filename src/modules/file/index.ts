@@ -8,7 +8,7 @@ import { diffFile } from './diff.ts';
 import { fileDoc } from './doc.ts';
 import { parseFileProbe } from './parse.ts';
 import type { FileState } from './parse.ts';
-import { fileProbe } from './probe.ts';
+import { fileProbe, filesProbeTogether } from './probe.ts';
 import { fileParams } from './schema.ts';
 import type { FileParams } from './schema.ts';
 import { checkValidateResult, splitValidateOutput, withValidateProbe } from './validate.ts';
@@ -54,6 +54,11 @@ export const fileModule = defineModule<FileParams, FileState>({
     const probe = fileProbe(params.path, expectedContent(params));
     const copy = validateCopy(params);
     return copy ? withValidateProbe(probe, copy) : probe;
+  },
+  // Files with a validator are probed on their own (their probe runs it in a subshell).
+  probeTogether: (list) => {
+    const together = filesProbeTogether(list.map((p) => ({ path: p.path, expected: expectedContent(p) })));
+    return { ...together, items: together.items.map((item, i) => (validateCopy(list[i] as FileParams) ? null : item)) };
   },
   parse: (output, params) => {
     const copy = validateCopy(params);

@@ -7,7 +7,7 @@ import { diffSysctl } from './diff.ts';
 import { sysctlDoc } from './doc.ts';
 import { sysctlParams } from './schema.ts';
 import type { SysctlParams } from './schema.ts';
-import { parseSysctl, sysctlProbe } from './state.ts';
+import { parseSysctl, sysctlProbe, sysctlProbeTogether } from './state.ts';
 import type { SysctlState } from './state.ts';
 
 export const sysctlModule = defineModule<SysctlParams, SysctlState>({
@@ -15,6 +15,7 @@ export const sysctlModule = defineModule<SysctlParams, SysctlState>({
   doc: sysctlDoc,
   schema: sysctlParams,
   probe: (params) => sysctlProbe(params),
+  probeTogether: (list) => sysctlProbeTogether(list),
   parse: (output, params) => parseSysctl(output, params),
   diff: (desired, actual) => diffSysctl(desired, actual),
   commands: (changes, desired) => sysctlCommands(changes, desired),

@@ -18,10 +18,12 @@
  *   sysctl.grep <grep's exit status>     (when grep ran)
  * A present key without any line could not be read (write-only): grep says
  * why on stderr.
+ *
+ * Tasks probed together (sysctlProbeTogether) share one grep for all of them.
  */
 import { posix } from 'node:path';
 import { TaskError } from '../contract.ts';
-import type { ProbeOutput } from '../contract.ts';
+import type { ProbeOutput, ProbeTogether } from '../contract.ts';
 import { quote } from '../../shell/quote.ts';
 import { readKeyLines } from '../properties/key-lines.ts';
 import type { KeyLine } from '../properties/key-lines.ts';
@@ -51,11 +53,17 @@ export interface PersistedFile {
   lines: KeyLine[];
 }
 
+// LC_ALL=C: bytes as they are, whatever the host's locale.
+const GREP = `LC_ALL=C grep -H -n '' -- "$@"`;
+
 /** The /proc/sys file of a key. */
 const procFile = (key: string): string => `/proc/sys/${procPath(key)}`;
 
-/** A present key's file joins grep's arguments; a missing one is said, with whether its interface exists. */
-function keyProbe(key: string): string {
+/**
+ * A present key's file joins grep's arguments (unless a shared grep reads
+ * it); a missing one is said, with whether its interface exists.
+ */
+function keyProbe(key: string, shared: boolean): string {
   const k = quote(key);
   const iface = interfaceOf(key);
   const missing =
@@ -63,23 +71,48 @@ function keyProbe(key: string): string {
       ? `printf 'sysctl.missing %s\\n' ${k}`
       : `if [ -e ${quote(`/sys/class/net/${iface}`)} ]; then printf 'sysctl.missing %s\\n' ${k}; else printf 'sysctl.missing %s noiface\\n' ${k}; fi`;
   const f = quote(procFile(key));
-  return `if [ -f ${f} ]; then set -- "$@" ${f}; else ${missing}; fi`;
+  return `if [ -f ${f} ]; then ${shared ? ':' : `set -- "$@" ${f}`}; else ${missing}; fi`;
 }
 
-/** The persisted file's kind; a readable regular file joins grep's arguments. */
-function persistedProbe(file: string): string {
+/** The persisted file's kind; a readable regular file joins grep's arguments (unless a shared grep reads it). */
+function persistedProbe(file: string, shared: boolean): string {
   const f = quote(file);
   return [
     `if [ -L ${f} ] || { [ -e ${f} ] && [ ! -f ${f} ]; }; then echo sysctl.file other`,
-    `elif [ -f ${f} ]; then if [ -r ${f} ]; then echo sysctl.file regular; set -- "$@" ${f}; else echo sysctl.file unreadable; fi`,
+    `elif [ -f ${f} ]; then if [ -r ${f} ]; then echo sysctl.file regular${shared ? '' : `; set -- "$@" ${f}`}; else echo sysctl.file unreadable; fi`,
     `elif [ -d ${quote(posix.dirname(file))} ]; then echo sysctl.file missing`,
     `else echo sysctl.file nodir; fi`,
   ].join('\n');
 }
 
 export function sysctlProbe(params: SysctlParams): string {
+  return [...statusProbe(params, false), `if [ $# -gt 0 ]; then ${GREP}; echo "sysctl.grep $?"; fi`].join('\n');
+}
+
+/**
+ * Several sysctl tasks probed together: one grep reads every key's file and
+ * every persisted file of them all (the same files, under the same tests, a
+ * task's own probe would give its grep); each task prints its own status
+ * lines and that grep's output, so each parses as if probed alone.
+ */
+export function sysctlProbeTogether(list: readonly SysctlParams[]): ProbeTogether {
+  const keyFiles = [...new Set(list.flatMap((p) => Object.keys(p.set).map(procFile)))].map(quote);
+  const persisted = [...new Set(list.filter((p) => p.persist).map((p) => p.file))].map(quote);
+  const shared = [
+    'set --',
+    ...keyFiles.map((f) => `if [ -f ${f} ]; then set -- "$@" ${f}; fi`),
+    ...persisted.map((f) => `if [ -f ${f} ] && ! [ -L ${f} ] && [ -r ${f} ]; then set -- "$@" ${f}; fi`),
+    // The command substitution drops grep's last newline; the items print it back.
+    `zc_sg=; zc_sgrc=; if [ $# -gt 0 ]; then zc_sg=$(${GREP}); zc_sgrc=$?; fi`,
+  ].join('\n');
+  const grepOutput = `if [ -n "$zc_sgrc" ]; then printf '%s\\n' "$zc_sg"; echo "sysctl.grep $zc_sgrc"; fi`;
+  return { shared, items: list.map((p) => [...statusProbe(p, true), grepOutput].join('\n')) };
+}
+
+/** Every line of a task's probe but its grep: the missing keys, the module, the persisted file's kind. */
+function statusProbe(params: SysctlParams, shared: boolean): string[] {
   const keys = Object.keys(params.set);
-  const lines = ['set --', ...keys.map(keyProbe)];
+  const lines = [...(shared ? [] : ['set --']), ...keys.map((k) => keyProbe(k, shared))];
   if (params.module !== undefined) {
     const m = quote(params.module);
     lines.push(
@@ -88,10 +121,8 @@ export function sysctlProbe(params: SysctlParams): string {
       `else printf 'sysctl.module unloadable %s\n' "$(command -v modprobe >/dev/null 2>&1 && printf '%s' "$zc_why" || echo 'modprobe is not installed')" | head -n 1; fi`,
     );
   }
-  if (params.persist) lines.push(persistedProbe(params.file));
-  // LC_ALL=C: bytes as they are, whatever the host's locale.
-  lines.push(`if [ $# -gt 0 ]; then LC_ALL=C grep -H -n '' -- "$@"; echo "sysctl.grep $?"; fi`);
-  return lines.join('\n');
+  if (params.persist) lines.push(persistedProbe(params.file, shared));
+  return lines;
 }
 
 /** grep's lines, by the file they came from (paths known in advance: the longest that fits wins). */

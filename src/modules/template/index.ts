@@ -8,7 +8,7 @@ import type { DesiredFile } from '../file/desired.ts';
 import { diffFile } from '../file/diff.ts';
 import { parseFileProbe } from '../file/parse.ts';
 import type { FileState } from '../file/parse.ts';
-import { fileProbe } from '../file/probe.ts';
+import { fileProbe, filesProbeTogether } from '../file/probe.ts';
 import { templateDoc } from './doc.ts';
 import { templateParams } from './schema.ts';
 import type { TemplateParams } from './schema.ts';
@@ -36,6 +36,7 @@ export const templateModule = defineModule<TemplateParams, FileState>({
   prepare: (params, ctx) => ({ ...params, content: ctx.render(ctx.readFile('templates', params.src), params.src) }),
   // The desired content rides along: an in-sync file is compared on the host, not sent back.
   probe: (params) => fileProbe(params.dest, params.content),
+  probeTogether: (list) => filesProbeTogether(list.map((p) => ({ path: p.dest, expected: p.content }))),
   parse: (output, params) => parseFileProbe(output.stdout, params.dest, params.content),
   diff: (desired, actual) => diffFile(desiredOf(desired), actual),
   commands: (changes, desired) => fileCommands(changes, desiredOf(desired)),
