@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Launcher. Runs the compiled build (dist/, made by `npm run build`) when it is
-// newer than every source file — Node starts it in a third of the time — and
-// otherwise the TypeScript sources through tsx, so a stale build never runs.
+// Launcher. Runs the build (dist/cli/main.js and its chunks: one esbuild
+// bundle, made by `npm run build`) when it is newer than every source file and
+// package.json — Node starts it in a fraction of the time — and otherwise the
+// TypeScript sources through tsx, so a stale build never runs.
+// The bundle sits at the depth of src/cli/main.ts because code that finds
+// files beside itself (src/playbook/roles.ts: ../../roles) must resolve the
+// same from either.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +29,8 @@ function buildIsFresh() {
 }
 
 if (buildIsFresh()) {
+  // Stack traces name the TypeScript sources when debugging; the maps cost nothing unless enabled.
+  if (process.env.ZONECTL_DEBUG) process.setSourceMapsEnabled(true);
   await import(built);
 } else {
   const { register } = await import('tsx/esm/api');
