@@ -16,12 +16,17 @@ const dir = mkdtempSync(join(tmpdir(), 'zc-h6-keylines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let n = 0;
+/** Per onHost call, whether the command said the bytes differ. */
+const claims: boolean[] = [];
 function onHost(text: string | null, dialect: Dialect, edit: KeyEdit): string {
   const path = join(dir, `f${n++}`);
   if (text !== null) writeFileSync(path, text);
-  const out = runSh(keyLinesEditCommand(path, dialect, edit));
-  expect(out.stderr).toBe('');
+  // The command's claim that the bytes differ (zc_differs=1) comes out on stderr; it must never be wrong.
+  const out = runSh(`${keyLinesEditCommand(path, dialect, edit)}\nprintf '%s' "\${zc_differs:-}" >&2`);
+  expect(['', '1']).toContain(out.stderr);
   expect(out.exitCode).toBe(0);
+  if (out.stderr === '1') expect(out.stdout).not.toBe(text ?? '');
+  claims.push(out.stderr === '1');
   return out.stdout;
 }
 
@@ -171,5 +176,38 @@ describe('sysctl.d lines', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('the host edit says when the bytes certainly differ (zc_differs, saves a cmp)', () => {
+  const claimed = (text: string | null, dialect: Dialect, e: KeyEdit): boolean => {
+    edit(text, dialect, e);
+    return claims[claims.length - 1] as boolean;
+  };
+  const set = (k: string, v: string): KeyEdit => ({ set: [[k, v]], remove: [] });
+
+  it('claims it for a changed value or an appended key', () => {
+    expect(claimed('a = 0\n', 'sysctl', set('a', '1'))).toBe(true);
+    expect(claimed('x = 1\r\na = 0\r\n', 'sysctl', set('a', '1'))).toBe(true);
+    expect(claimed('x = 1\n', 'sysctl', set('a', '1'))).toBe(true);
+    expect(claimed(null, 'sysctl', set('a', '1'))).toBe(true);
+    expect(claimed('k=old\n', 'java', set('k', 'new'))).toBe(true);
+  });
+
+  it('does not claim it when the bytes may be the same (the cmp decides)', () => {
+    expect(claimed('a = 1\n', 'sysctl', set('a', '1'))).toBe(false);
+    // Only the final newline differs: awk cannot see that, cmp does.
+    expect(claimed('a = 1', 'sysctl', set('a', '1'))).toBe(false);
+    expect(claimed('x=1\nk=v\n', 'java', { set: [], remove: ['x'] })).toBe(false);
+    // A removed line before an appended one: lengths may match, so no claim.
+    expect(claimed('x=1\n', 'java', { set: [['y', '1']], remove: ['x'] })).toBe(false);
+    // Same first line, its continuation dropped.
+    expect(claimed('k=v \\\n  more\n', 'java', set('k', 'v \\'))).toBe(false);
+  });
+
+  it('a failing awk still fails the command (only status 99 means "differs")', () => {
+    const out = runSh(`${keyLinesEditCommand(join(dir, 'none'), 'sysctl', set('a', '1')).replace('awk ', 'awk -f /nonexistent ')}\necho reached`);
+    expect(out.exitCode).not.toBe(0);
+    expect(out.stdout).not.toContain('reached');
   });
 });

@@ -26,7 +26,11 @@ export interface AtomicWrite {
   backup?: boolean | undefined;
   /** Mode of a file that does not exist yet when mode is not given (default 0666 & ~umask). */
   newFileMode?: string | undefined;
-  /** Leave the file alone when the new bytes equal the old (edits computed on the host). */
+  /**
+   * Leave the file alone when the new bytes equal the old (edits computed on
+   * the host). A produce that knows its bytes differ sets zc_differs=1 (see
+   * keyLinesEditCommand), which saves the cmp process.
+   */
   skipWhenSame?: boolean | undefined;
 }
 
@@ -76,9 +80,10 @@ export function atomicWriteScript(w: AtomicWrite): string {
     'fi',
     'set +C',
     `trap 'rm -f "$zc_new"' EXIT`,
+    'zc_differs=',
     `{\n${w.produce}\n} > ${TMP}`,
   );
-  if (w.skipWhenSame) lines.push(`if [ -f ${p} ] && cmp -s ${TMP} ${p}; then exit 0; fi`);
+  if (w.skipWhenSame) lines.push(`if [ -z "$zc_differs" ] && [ -f ${p} ] && cmp -s ${TMP} ${p}; then exit 0; fi`);
   // Owner first: chown clears setuid/setgid bits, so the mode comes after it.
   // [ -O ] / [ -G ] are builtins: the common case (root editing root's file) needs no chown.
   const owner = w.owner, group = w.group;

@@ -62,6 +62,8 @@ BEGIN {
   n = split(ENVIRON["ZC_REMOVE"], rl, "\n")
   for (i = 1; i <= n; i++) if (rl[i] != "") rm[rl[i]] = 1
   first = 1; crlf = 0; cont = 0; drop = 0; held = 0
+  # clean: every line so far is emitted as read; differs: the output is known to differ from the input.
+  clean = 1; differs = 0
 }
 {
   line = $0; cr = ""
@@ -76,16 +78,21 @@ BEGIN {
   if (JAVA) ok = parsejava(line); else ok = parsesysctl(line)
   if (!ok) { emit(line cr); next }
   if (JAVA) cont = oddbs(line)
-  if (K in val) { emit(P val[K] cr); seen[K] = 1; drop = 1; next }
-  if (K in rm) { drop = 1; next }
+  if (K in val) {
+    # The first line that is not copied as read decides: a different line there means different bytes.
+    if (clean && !differs) { if (P val[K] != line) differs = 1; else if (cont) clean = 0 }
+    emit(P val[K] cr); seen[K] = 1; drop = 1; next
+  }
+  if (K in rm) { clean = 0; drop = 1; next }
   emit(line cr)
 }
 END {
   if (held) { if (crlf && pending !~ /\r$/) pending = pending "\r"; printf "%s\n", pending }
   for (i = 1; i <= nset; i++) {
     k = order[i]
-    if (!(k in seen)) printf "%s%s%s%s\n", k, SEP, val[k], (crlf ? "\r" : "")
+    if (!(k in seen)) { printf "%s%s%s%s\n", k, SEP, val[k], (crlf ? "\r" : ""); if (clean) differs = 1 }
   }
+  if (differs) exit 99
 }
 `;
 
@@ -97,7 +104,10 @@ export function keyLinesAwkProgram(dialect: Dialect): string {
 
 /**
  * Shell text printing the edited file on stdout (an empty input when the file
- * does not exist yet).
+ * does not exist yet). It sets zc_differs=1 when the edit certainly changes
+ * the bytes (a key's line replaced by a different one, or a key appended to
+ * lines copied as read), so atomicWriteScript's skipWhenSame can skip its cmp
+ * process; unset, the bytes may or may not differ.
  */
 export function keyLinesEditCommand(path: string, dialect: Dialect, edit: KeyEdit): string {
   const set = edit.set.map(([k, v]) => `${k}=${v}`).join('\n');
@@ -105,6 +115,8 @@ export function keyLinesEditCommand(path: string, dialect: Dialect, edit: KeyEdi
   const p = quote(path);
   return [
     `zc_in=/dev/null; if [ -f ${p} ]; then zc_in=${p}; fi`,
-    `ZC_SET=${quote(set)} ZC_REMOVE=${quote(remove)} awk ${quote(keyLinesAwkProgram(dialect))} "$zc_in"`,
+    // awk's exit status 99 means "differs"; any other failure fails the step.
+    `if ZC_SET=${quote(set)} ZC_REMOVE=${quote(remove)} awk ${quote(keyLinesAwkProgram(dialect))} "$zc_in"; then :; else`,
+    'zc_st=$?; if [ "$zc_st" -ne 99 ]; then exit "$zc_st"; fi; zc_differs=1; fi',
   ].join('\n');
 }

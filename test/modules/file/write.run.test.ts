@@ -269,7 +269,7 @@ describe.skipIf(!hasStrace)('atomicWriteScript: processes exec\'d per write', ()
     expect(modeOf(path)).toBe('0755');
   });
 
-  it('a sysctl persisted edit of an existing file of ours: awk, cmp, chmod --reference, mv; unchanged: awk, cmp, rm', () => {
+  it('a sysctl persisted edit of an existing file of ours: awk, chmod --reference, mv (awk says the bytes differ); unchanged: awk, cmp, rm', () => {
     const path = join(sub, '60-bench.conf');
     writeFileSync(path, 'net.ipv4.ip_forward = 0\n');
     chmodSync(path, 0o640);
@@ -278,7 +278,7 @@ describe.skipIf(!hasStrace)('atomicWriteScript: processes exec\'d per write', ()
       produce: keyLinesEditCommand(path, 'sysctl', { set: [['net.ipv4.ip_forward', value]], remove: [] }),
       skipWhenSame: true,
     });
-    expect(run(edit('1'), { zcRun: newRun(), trace: true }).execs).toEqual(['awk', 'cmp', 'chmod', 'mv']);
+    expect(run(edit('1'), { zcRun: newRun(), trace: true }).execs).toEqual(['awk', 'chmod', 'mv']);
     expect(readFileSync(path, 'utf8')).toBe('net.ipv4.ip_forward = 1\n');
     expect(modeOf(path)).toBe('0640');
     expect(run(edit('1'), { zcRun: newRun(), trace: true }).execs).toEqual(['awk', 'cmp', 'rm']);
