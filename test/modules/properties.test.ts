@@ -104,7 +104,9 @@ describe('properties from a recorded agent.properties', () => {
     expect(script).toContain(
       "ZC_SET='private.network.device=cloudbr0\npublic.network.device=cloudbr1\nguest.network.device=cloudbr1\nnetwork.bridge.type=native' ZC_REMOVE=workers awk",
     );
-    expect(script).toContain(`chmod 0600 "$zc_new"`);
+    // 0600 comes from the umask the temporary file is created under: no chmod process.
+    expect(script).toContain('umask 0177');
+    expect(script).not.toContain('chmod 0600 "$zc_new"');
     expect(script).toContain(`mv -f "$zc_new" ${f.params.path}`);
   });
 });
