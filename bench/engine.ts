@@ -8,6 +8,7 @@
  * Every tool runs as a child process, measured by GNU time (bench/measure.ts).
  * It reports; it never asserts. Needs root (the lab).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ export const ANSIBLE_SIZES = [1, 10] as const;
 
 const ZONECTL = new URL('../bin/zonectl.js', import.meta.url).pathname;
 const FLOOR = new URL('./floor.ts', import.meta.url).pathname;
+const ROOT = new URL('..', import.meta.url).pathname;
 
 export type RunKey = 'apply' | 'check' | 'drift';
 export const RUNS: Record<RunKey, string> = { apply: 'first apply', check: 'no-change check', drift: 'check, 1 value drifted' };
@@ -185,8 +187,24 @@ async function ansibleRuns(
   return { apply, check, drift };
 }
 
-async function floor(inventory: string): Promise<FloorMeasure> {
-  const m = await measure(process.execPath, ['--import', 'tsx', FLOOR, inventory], { env: { ...process.env, SSH_AUTH_SOCK: '' } });
+/**
+ * Both tools run compiled, not through tsx: `npm run build` bundles zonectl
+ * (bin/zonectl.js runs the bundle when it is fresh), and the floor program
+ * is bundled the same way, beside node_modules so that its packages resolve.
+ */
+function buildBoth(): string {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const out = join(ROOT, 'node_modules', '.cache', 'zonectl-bench', 'floor.mjs');
+  execFileSync(
+    join(ROOT, 'node_modules', '.bin', 'esbuild'),
+    [FLOOR, '--bundle', '--platform=node', '--format=esm', '--target=node20', '--packages=external', `--outfile=${out}`, '--log-level=warning'],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return out;
+}
+
+async function floor(program: string, inventory: string): Promise<FloorMeasure> {
+  const m = await measure(process.execPath, [program, inventory], { env: { ...process.env, SSH_AUTH_SOCK: '' } });
   if (m.code !== 0) throw new Error(`the floor run failed: ${m.stderr.trim()}`);
   const r = JSON.parse(m.stdout) as { connectSeconds: number; execs: number };
   return { wallSeconds: m.wallSeconds, connectSeconds: r.connectSeconds, cpuSeconds: m.cpuSeconds, peakRssMb: m.peakRssMb, execsPerHost: r.execs };
@@ -198,6 +216,8 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
   if (problems.length > 0) throw new Error(`the engine benchmark needs the lab: ${problems.join('; ')}`);
   const workload = readWorkload();
   const largest = Math.max(...sizes);
+  log('building zonectl and the floor program…');
+  const floorProgram = buildBoth();
   const dir = mkdtempSync(join(tmpdir(), 'zonectl-bench-engine-'));
   mkdirSync(join(dir, 'ansible-tmp'));
   const results: SizeResult[] = [];
@@ -216,7 +236,7 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
     for (const n of sizes) {
       const { file, addresses } = subsetInventory(lab.inventoryFile, n, dir);
       log(`N=${n}: floor`);
-      const floorMeasure = await floor(file);
+      const floorMeasure = await floor(floorProgram, file);
       await onNodes(file, resetScript(workload, original));
       const zonectl = await zonectlRuns(file, n, workload, original, log);
       const result: SizeResult = { nodes: n, floor: floorMeasure, zonectl };

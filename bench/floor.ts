@@ -5,7 +5,7 @@
  * its process start is measured like zonectl's), it prints
  * `{"connectSeconds": S, "hosts": N, "execs": E}` where S is the time from the
  * first connect to the last close, inside the process.
- *   node --import tsx bench/floor.ts INVENTORY.yml
+ *   (bundled by bench/engine.ts like zonectl, then) node floor.mjs INVENTORY.yml
  */
 import { loadInventory } from '../src/inventory/index.ts';
 import { SshConnector } from '../src/transport/index.ts';

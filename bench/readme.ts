@@ -40,7 +40,7 @@ if (e) {
     const c = ten.zonectl.check;
     out.push(
       '',
-      `Against the issue's targets at N = 10: the no-change check took ${(c.wallSeconds / ten.floor.wallSeconds).toFixed(2)}× the floor process to process, and ${((c.runSeconds ?? NaN) / ten.floor.connectSeconds).toFixed(2)}× its connect + exec time inside the process (target 1.5×)${ten.ansible ? `; the first apply was ${times(ten.zonectl.apply.wallSeconds, ten.ansible.apply.wallSeconds)} faster than Ansible's in wall time and ${times(ten.zonectl.apply.cpuSeconds, ten.ansible.apply.cpuSeconds)} in CPU (target 50×), the no-change check ${times(c.wallSeconds, ten.ansible.check.wallSeconds)} (target 100×)` : ''}. "run" is zonectl's time inside its process; the rest of its wall time is Node starting and tsx compiling the TypeScript sources, which weighs most on a loaded machine.`,
+      `Against the issue's targets at N = 10: the no-change check took ${(c.wallSeconds / ten.floor.wallSeconds).toFixed(2)}× the floor process to process, and ${((c.runSeconds ?? NaN) / ten.floor.connectSeconds).toFixed(2)}× its connect + exec time inside the process (target 1.5×)${ten.ansible ? `; the first apply was ${times(ten.zonectl.apply.wallSeconds, ten.ansible.apply.wallSeconds)} faster than Ansible's in wall time and ${times(ten.zonectl.apply.cpuSeconds, ten.ansible.apply.cpuSeconds)} in CPU (target 50×), the no-change check ${times(c.wallSeconds, ten.ansible.check.wallSeconds)} (target 100×)` : ''}. "run" is zonectl's time inside its process; the rest of its wall time is Node starting and loading the bundle (the floor program is bundled the same way).`,
     );
   }
 }

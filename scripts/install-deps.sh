@@ -32,5 +32,5 @@ cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-# The compiled build starts in a third of the time; bin/zonectl.js uses it while it is fresh.
+# One bundle starts several times faster than the sources through tsx; bin/zonectl.js uses it while it is fresh.
 npm run --silent build
