@@ -12,7 +12,7 @@ import type { HostConnection } from '../transport/types.ts';
 import { fingerprintOutputs } from './fingerprint.ts';
 import { notifiedHandlers, unknownNotifications } from './handlers.ts';
 import { errorText, indentContinuation, redactChange, tail } from './redact.ts';
-import { probeSteps } from './probe-steps.ts';
+import { probeSteps, unitOutput } from './probe-steps.ts';
 import { buildApplyScript, buildProbeScript, LOCK_BUSY_EXIT, newMarker, parseFrames } from './script.ts';
 import type { EngineOptions, HostOutcome, PlayRecord, ReportedChange, SavedPlay, TaskOutcome } from './types.ts';
 
@@ -145,12 +145,13 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
   /** Runs the probes of `units` in one round trip; returns each one's output (redacted for the fingerprint). */
   const probeAll = async (units: Unit[]): Promise<(ProbeOutput | undefined)[]> => {
     const probing = units.filter((u) => u.probe !== undefined);
-    const { steps, owners } = probeSteps(probing, ctx);
+    const { steps, owners, shared } = probeSteps(probing, ctx);
     const result = await run(buildProbeScript(steps, marker));
     const frames = parseFrames(result.stdout, marker, steps.length);
     const byUnit = new Map<Unit, ProbeOutput | undefined>();
     owners.forEach((owner, step) => {
-      if (owner !== undefined) byUnit.set(probing[owner] as Unit, frames.steps[step]);
+      const from = shared[step];
+      if (owner !== undefined) byUnit.set(probing[owner] as Unit, unitOutput(frames.steps[step], from === undefined ? undefined : frames.steps[from]));
     });
     const missing = probing.filter((u) => !byUnit.get(u));
     if (missing.length > 0) {

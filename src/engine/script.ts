@@ -69,7 +69,8 @@ export function skippedAtApply(reason: string): string {
 
 function stepLines(marker: string, index: number, step: ScriptStep, strict: boolean): string[] {
   const body = strict ? `set -e; eval ${quote(step.text)}` : `eval ${quote(step.text)}`;
-  const run = step.inline && !strict ? `{\n${step.text}\n}` : `( ${body} )`;
+  // `:` first: a group with nothing but comments in it would not parse.
+  const run = step.inline && !strict ? `{ :\n${step.text}\n}` : `( ${body} )`;
   // Apply steps only: the frame of a `skippedAtApply` note (see above).
   const skipped = strict ? [`printf '\\n%s S %s\\n' ${marker} ${index}`, '[ -s "$zc_skipped" ] && cat "$zc_skipped"'] : [];
   return [

@@ -121,9 +121,11 @@ export interface ModuleDefinition<P = any, S = any> {
    * Optional: the probes of several tasks of this module on one host, for
    * fewer processes there (one `stat` for twenty files instead of twenty).
    * `shared` runs once, before the items, and leaves what it read in `zc_*`
-   * shell variables; `items[i]` prints what `probe(list[i])` would (parse is
-   * the same) and runs in the script's own shell, not a subshell: it must not
-   * exit, cd or read stdin. A null item is probed on its own with probe().
+   * shell variables; what it prints is given to every item after the item's
+   * own output (printed once, parsed by each). `items[i]`'s output followed
+   * by that is what `probe(list[i])` would print (parse is the same). Items
+   * run in the script's own shell, not a subshell: they must not exit, cd or
+   * read stdin. A null item is probed on its own with probe().
    */
   probeTogether?(list: readonly P[], ctx: RunContext): ProbeTogether;
   /** Turns the probe's output into typed state. */

@@ -66,6 +66,8 @@ export function inlineSecretName(value: string, known: Map<string, string>): str
 export class SecretStore {
   private readonly values = new Map<string, string>();
   private readonly env: NodeJS.ProcessEnv;
+  /** Every known value, longest first; made on first use (redact runs for every probe output). */
+  private known: [string, string][] | undefined;
 
   constructor(env: NodeJS.ProcessEnv = process.env) {
     this.env = env;
@@ -96,10 +98,12 @@ export class SecretStore {
       }
       this.values.set(key, String(value));
     }
+    this.known = undefined;
   }
 
   set(name: string, value: string): void {
     this.values.set(name, value);
+    this.known = undefined;
   }
 
   has(name: string): boolean {
@@ -135,9 +139,10 @@ export class SecretStore {
   /** Replaces every known secret value (and placeholder) in text with its label. */
   redact(text: string): string {
     let out = text.replace(TOKEN, (_m, name: string) => redactedLabel(name));
-    // Longest first, so a secret that contains another is hidden whole.
-    const known = [...this.knownValues()].sort((a, b) => b[1].length - a[1].length);
-    for (const [name, value] of known) {
+    // Longest first, so a secret that contains another is hidden whole. Reading
+    // process.env is slow (every key is a call into the C++ side): once per run.
+    this.known ??= [...this.knownValues()].sort((a, b) => b[1].length - a[1].length);
+    for (const [name, value] of this.known) {
       if (value.length > 0) out = out.split(value).join(redactedLabel(name));
     }
     return out;

@@ -10,7 +10,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeSteps, type ProbeUnit } from '../../src/engine/probe-steps.ts';
+import { probeSteps, unitOutput, type ProbeUnit } from '../../src/engine/probe-steps.ts';
 import { buildProbeScript, newMarker, parseFrames } from '../../src/engine/script.ts';
 import type { ModuleDefinition, ProbeOutput } from '../../src/modules/contract.ts';
 import { filesProbeTogether } from '../../src/modules/file/probe.ts';
@@ -24,12 +24,13 @@ function runScript(script: string): string {
 /** Every unit's output, probed as the engine does (together when the module can). */
 function probe(units: ProbeUnit[]): { outputs: (ProbeOutput | undefined)[]; script: string } {
   const marker = newMarker();
-  const { steps, owners } = probeSteps(units, CTX);
+  const { steps, owners, shared } = probeSteps(units, CTX);
   const script = buildProbeScript(steps, marker);
   const frames = parseFrames(runScript(script), marker, steps.length);
   const outputs: (ProbeOutput | undefined)[] = new Array<ProbeOutput | undefined>(units.length).fill(undefined);
   owners.forEach((owner, i) => {
-    if (owner !== undefined) outputs[owner] = frames.steps[i];
+    const from = shared[i];
+    if (owner !== undefined) outputs[owner] = unitOutput(frames.steps[i], from === undefined ? undefined : frames.steps[from]);
   });
   return { outputs, script };
 }
@@ -141,6 +142,8 @@ describe('probing tasks together', () => {
     expect(JSON.stringify(together[1])).toContain('kernel.no_such_key_zc');
     expect(JSON.stringify(together[5])).toContain('not a regular file');
     expect(script.match(/\bgrep -H/g)?.length).toBe(1);
+    // The grep's output travels once, not once per task.
+    expect(runScript(script).match(/60-test\.conf:1:/g)?.length).toBe(1);
   });
 
   it('a module that cannot plan them together costs only speed: each is probed alone', () => {

@@ -93,7 +93,8 @@ export function sysctlProbe(params: SysctlParams): string {
  * Several sysctl tasks probed together: one grep reads every key's file and
  * every persisted file of them all (the same files, under the same tests, a
  * task's own probe would give its grep); each task prints its own status
- * lines and that grep's output, so each parses as if probed alone.
+ * lines, and the engine appends the grep's output to each: each parses as if
+ * probed alone (parse picks its own files' lines by path).
  */
 export function sysctlProbeTogether(list: readonly SysctlParams[]): ProbeTogether {
   const keyFiles = [...new Set(list.flatMap((p) => Object.keys(p.set).map(procFile)))].map(quote);
@@ -102,11 +103,10 @@ export function sysctlProbeTogether(list: readonly SysctlParams[]): ProbeTogethe
     'set --',
     ...keyFiles.map((f) => `if [ -f ${f} ]; then set -- "$@" ${f}; fi`),
     ...persisted.map((f) => `if [ -f ${f} ] && ! [ -L ${f} ] && [ -r ${f} ]; then set -- "$@" ${f}; fi`),
-    // The command substitution drops grep's last newline; the items print it back.
-    `zc_sg=; zc_sgrc=; if [ $# -gt 0 ]; then zc_sg=$(${GREP}); zc_sgrc=$?; fi`,
+    // Printed once; the engine hands it to every task after the task's own lines.
+    `if [ $# -gt 0 ]; then ${GREP}; echo "sysctl.grep $?"; fi`,
   ].join('\n');
-  const grepOutput = `if [ -n "$zc_sgrc" ]; then printf '%s\\n' "$zc_sg"; echo "sysctl.grep $zc_sgrc"; fi`;
-  return { shared, items: list.map((p) => [...statusProbe(p, true), grepOutput].join('\n')) };
+  return { shared, items: list.map((p) => statusProbe(p, true).join('\n')) };
 }
 
 /** Every line of a task's probe but its grep: the missing keys, the module, the persisted file's kind. */
