@@ -36,6 +36,8 @@ export const RUNS: Record<RunKey, string> = { apply: 'first apply', check: 'no-c
 export interface RunMeasure {
   /** The child process, start to exit (what the operator waits for). */
   wallSeconds: number;
+  /** Every repetition's wall time, when repeated (the reported run is the median's). */
+  walls?: number[];
   /** zonectl only: the run inside the process (connect … report), from its JSON `elapsedSeconds`. */
   runSeconds?: number;
   cpuSeconds: number;
@@ -50,6 +52,7 @@ export interface RunMeasure {
 
 export interface FloorMeasure {
   wallSeconds: number;
+  walls?: number[];
   /** First connect to last close, inside the process. */
   connectSeconds: number;
   cpuSeconds: number;
@@ -59,6 +62,8 @@ export interface FloorMeasure {
 
 export interface SizeResult {
   nodes: number;
+  /** How many times the floor and each zonectl run were measured (the median's run is kept, with every wall time in `walls`). */
+  repeats: number;
   floor: FloorMeasure;
   zonectl: Record<RunKey, RunMeasure>;
   ansible?: Record<RunKey, RunMeasure>;
@@ -68,6 +73,8 @@ export interface SizeResult {
 export interface EngineBenchOptions {
   sizes: readonly number[];
   ansibleSizes: readonly number[];
+  /** zonectl's runs and the floor are repeated this many times; the median run is reported. */
+  repeat: number;
   /** undefined when Ansible can run; else why not. */
   ansibleUnavailable?: string;
   log: (line: string) => void;
@@ -148,17 +155,37 @@ function ansibleMeasure(m: Measured, sessions: Map<string, number>, hostCount: n
   };
 }
 
-async function zonectlRuns(inventory: string, n: number, w: Workload, original: Map<string, string>, log: (l: string) => void): Promise<Record<RunKey, RunMeasure>> {
+/** The run with the median wall time (the lower middle one for an even count), with every wall time. */
+function median<T extends { wallSeconds: number }>(runs: readonly T[]): T & { walls: number[] } {
+  const sorted = [...runs].sort((a, b) => a.wallSeconds - b.wallSeconds);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)] as T;
+  return { ...mid, walls: runs.map((r) => r.wallSeconds) };
+}
+
+async function zonectlRuns(
+  inventory: string,
+  n: number,
+  w: Workload,
+  original: Map<string, string>,
+  repeat: number,
+  log: (l: string) => void,
+): Promise<Record<RunKey, RunMeasure>> {
   const env = { ...process.env, SSH_AUTH_SOCK: '' };
   const run = (command: string) => measure(process.execPath, [ZONECTL, command, '--json', '--forks', String(n), '-i', inventory, ZONECTL_PLAYBOOK], { env });
-  log(`  N=${n} zonectl: first apply`);
-  const apply = zonectlMeasure(await run('apply'), 0);
-  log(`  N=${n} zonectl: no-change check`);
-  const check = zonectlMeasure(await run('check'), 0);
-  await onNodes(inventory, driftScript(w, original));
-  log(`  N=${n} zonectl: check with one drifted value`);
-  const drift = zonectlMeasure(await run('check'), 2);
-  return { apply, check, drift };
+  const runs: Record<RunKey, RunMeasure[]> = { apply: [], check: [], drift: [] };
+  for (let r = 1; r <= repeat; r++) {
+    // Every repetition starts from the same state: nothing applied yet.
+    if (r > 1) await onNodes(inventory, resetScript(w, original));
+    const of = repeat > 1 ? ` (${r}/${repeat})` : '';
+    log(`  N=${n} zonectl: first apply${of}`);
+    runs.apply.push(zonectlMeasure(await run('apply'), 0));
+    log(`  N=${n} zonectl: no-change check${of}`);
+    runs.check.push(zonectlMeasure(await run('check'), 0));
+    await onNodes(inventory, driftScript(w, original));
+    log(`  N=${n} zonectl: check with one drifted value${of}`);
+    runs.drift.push(zonectlMeasure(await run('check'), 2));
+  }
+  return { apply: median(runs.apply), check: median(runs.check), drift: median(runs.drift) };
 }
 
 async function ansibleRuns(
@@ -236,10 +263,11 @@ export async function benchEngine(options: EngineBenchOptions): Promise<EngineBe
     for (const n of sizes) {
       const { file, addresses } = subsetInventory(lab.inventoryFile, n, dir);
       log(`N=${n}: floor`);
-      const floorMeasure = await floor(floorProgram, file);
+      const floors: FloorMeasure[] = [];
+      for (let r = 0; r < options.repeat; r++) floors.push(await floor(floorProgram, file));
       await onNodes(file, resetScript(workload, original));
-      const zonectl = await zonectlRuns(file, n, workload, original, log);
-      const result: SizeResult = { nodes: n, floor: floorMeasure, zonectl };
+      const zonectl = await zonectlRuns(file, n, workload, original, options.repeat, log);
+      const result: SizeResult = { nodes: n, repeats: options.repeat, floor: median(floors), zonectl };
       if (options.ansibleUnavailable) result.ansibleSkipped = options.ansibleUnavailable;
       else if (!ansibleSizes.includes(n)) result.ansibleSkipped = `not run at N=${n}: its runs take many minutes on a 2-core machine (add ${n} to --ansible-nodes to run it)`;
       else {

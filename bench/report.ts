@@ -76,8 +76,25 @@ const mb = (m: number) => `${m.toFixed(0)} MB`;
 /** zonectl / Ansible, with how many times faster (or smaller) zonectl is. */
 const ratio = (z: number, a: number | undefined) => (a === undefined || a === 0 ? '—' : `${(z / a).toFixed(3)} (${(a / z).toFixed(0)}×)`);
 
+/** The spread of repeated runs, e.g. `range 0.51–0.70 s`; undefined for one run. */
+const range = (walls: readonly number[] | undefined) =>
+  walls && walls.length > 1 ? `range ${Math.min(...walls).toFixed(2)}–${sec(Math.max(...walls))}` : undefined;
+
+/** The reported wall time, with what else is known about it in brackets. */
+function withDetail(seconds: number, ...details: (string | undefined)[]): string {
+  const known = details.filter((d) => d !== undefined);
+  return known.length > 0 ? `${sec(seconds)} (${known.join('; ')})` : sec(seconds);
+}
+
 function wall(m: RunMeasure): string {
-  return m.runSeconds === undefined ? sec(m.wallSeconds) : `${sec(m.wallSeconds)} (run ${sec(m.runSeconds)})`;
+  return withDetail(m.wallSeconds, m.runSeconds === undefined ? undefined : `run ${sec(m.runSeconds)}`, range(m.walls));
+}
+
+/** How the repeated runs are summarised; older results have no repeats. */
+function repeats(sizes: readonly { repeats?: number; floor: { walls?: number[] } }[]): string {
+  const n = Math.max(1, ...sizes.map((s) => s.repeats ?? 1));
+  if (n === 1) return '';
+  return ` The floor and each zonectl run were measured ${n} times (the nodes reset before each first apply): each row is the run with the median wall time, every wall time is in latest.json (\`walls\`); Ansible ran once.`;
 }
 
 export function renderMarkdown(r: BenchResults): string {
@@ -98,14 +115,15 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.engine) {
     const e = r.engine;
     out.push(
-      `**Engine**: the reference hypervisor playbook (bench/hypervisor.yml: ${e.tasksPerNode} tasks per node, 20 files and 20 sysctls) on N lab nodes; Ansible runs bench/ansible/site.yml (pipelining, ControlPersist, no facts, forks = N) on the same nodes. Lab up: ${sec(e.labUpSeconds)}.`,
+      `**Engine**: the reference hypervisor playbook (bench/hypervisor.yml: ${e.tasksPerNode} tasks per node, 20 files and 20 sysctls) on N lab nodes; Ansible runs bench/ansible/site.yml (pipelining, ControlPersist, no facts, forks = N) on the same nodes. Lab up: ${sec(e.labUpSeconds)}.` +
+        repeats(e.sizes),
       '',
       '| N | run | zonectl wall | Ansible wall | wall z/A | zonectl CPU | Ansible CPU | CPU z/A | zonectl peak RSS | Ansible peak RSS | SSH per host z / A | changed per host z / A |',
       '|---|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const s of e.sizes) {
       const f = s.floor;
-      out.push(`| ${s.nodes} | floor: ${s.nodes} ssh2 connections, one no-op each | ${sec(f.wallSeconds)} (connect+exec ${sec(f.connectSeconds)}) | | | ${sec(f.cpuSeconds)} | | | ${mb(f.peakRssMb)} | | ${f.execsPerHost} | |`);
+      out.push(`| ${s.nodes} | floor: ${s.nodes} ssh2 connections, one no-op each | ${withDetail(f.wallSeconds, `connect+exec ${sec(f.connectSeconds)}`, range(f.walls))} | | | ${sec(f.cpuSeconds)} | | | ${mb(f.peakRssMb)} | | ${f.execsPerHost} | |`);
       for (const key of Object.keys(RUNS) as RunKey[]) {
         const z = s.zonectl[key];
         const a = s.ansible?.[key];

@@ -5,7 +5,7 @@
  * Writes bench/results/latest.json and latest.md. Reports; never asserts.
  *
  *   npm run bench -- [--nodes 1,10,30] [--ansible-nodes 1,10] [--with-ansible | --no-ansible]
- *                    [--skip-compile] [--skip-engine]
+ *                    [--repeat 5] [--skip-compile] [--skip-engine]
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -37,14 +37,20 @@ try {
       'no-ansible': { type: 'boolean', default: false },
       'skip-compile': { type: 'boolean', default: false },
       'skip-engine': { type: 'boolean', default: false },
+      repeat: { type: 'string', default: '5' },
     },
   }).values;
 } catch (e) {
-  log(`error: ${(e as Error).message} (options: --nodes, --ansible-nodes, --with-ansible, --no-ansible, --skip-compile, --skip-engine)`);
+  log(`error: ${(e as Error).message} (options: --nodes, --ansible-nodes, --with-ansible, --no-ansible, --repeat, --skip-compile, --skip-engine)`);
   process.exit(1);
 }
 
 const nodeSizes = sizes(args.nodes, BENCH_SIZES, '--nodes');
+const repeat = Number(args.repeat);
+if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) {
+  log(`error: --repeat takes how many times to measure zonectl's runs and the floor (a whole number 1-50), not '${args.repeat}'`);
+  process.exit(1);
+}
 const ansibleSizes = sizes(args['ansible-nodes'], ANSIBLE_SIZES, '--ansible-nodes');
 const sampler = loadSampler();
 const results: BenchResults = { formatVersion: 1, date: new Date().toISOString(), commit: gitCommit(), machine: machine(sampler.stop(), undefined), notRun: [] };
@@ -80,7 +86,7 @@ if (!args['skip-engine'] && !existsSync(GNU_TIME)) {
     if (!found.ok) unavailable = `not run: ${found.reason}`;
   }
   try {
-    results.engine = await benchEngine({ sizes: nodeSizes, ansibleSizes, ansibleUnavailable: unavailable, log });
+    results.engine = await benchEngine({ sizes: nodeSizes, ansibleSizes, repeat, ansibleUnavailable: unavailable, log });
   } catch (error) {
     results.notRun.push(`engine: ${(error as Error).message}`);
     process.exitCode = 1;

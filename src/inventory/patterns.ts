@@ -37,7 +37,8 @@ function isSingleAddress(pattern: string): boolean {
   let address = pattern;
   const withPort = /^\[(.+)\]:(\d+)$/.exec(pattern) ?? /^((?:[^:[\]]|\[[^\]]*\])*):(\d+)$/.exec(pattern);
   if (withPort) address = withPort[1] as string;
-  return isIPv4(address) || isIPv6(address) || HOSTNAME.test(address);
+  // An IPv6 address has a colon: skip node's IPv6 check (its first call costs milliseconds) for the rest.
+  return isIPv4(address) || (address.includes(':') && isIPv6(address)) || HOSTNAME.test(address);
 }
 
 export function createMatcher(target: PatternTarget): (pattern: string) => string[] {

@@ -151,10 +151,9 @@ function parsePersisted(stdout: string, lines: readonly { line: number; text: st
   if (kind !== 'regular') throw new TaskError(`cannot read ${file}: unexpected probe output ${JSON.stringify(stdout.slice(0, 200))}`);
   const wanted = new Set(keys);
   const found: KeyLine[] = [];
-  for (const { line, text } of lines) {
-    for (const entry of readKeyLines(text, 'sysctl')) {
-      if (wanted.has(entry.key)) found.push({ ...entry, line: line - 1 });
-    }
+  // One pass over the file (sysctl lines have no continuations: entry i is grep's line i), not one per line.
+  for (const entry of readKeyLines(lines.map((l) => l.text).join('\n'), 'sysctl')) {
+    if (wanted.has(entry.key)) found.push({ ...entry, line: (lines[entry.line]?.line ?? entry.line + 1) - 1 });
   }
   return { file: { kind: 'regular' }, lines: found };
 }
