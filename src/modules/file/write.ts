@@ -79,6 +79,11 @@ export function atomicWriteScript(w: AtomicWrite): string {
     `{ true > "$zc_new"; } || { echo ${failed} >&2; exit 1; }`,
     'fi',
     'set +C',
+    // The name is known to anyone who saw an earlier temporary file of this
+    // run: in a world-writable directory a symlink could be planted between
+    // the check above and the create. What was created must be our own
+    // regular file before anything is written to it.
+    `if [ -h "$zc_new" ] || ! [ -f "$zc_new" ] || ! [ -O "$zc_new" ]; then echo ${quote(`zonectl: the temporary file next to ${w.path} is not the regular file zonectl created; nothing written`)} >&2; exit 1; fi`,
     `trap 'rm -f "$zc_new"' EXIT`,
     'zc_differs=',
     `{\n${w.produce}\n} > ${TMP}`,
