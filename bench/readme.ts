@@ -24,7 +24,7 @@ if (e) {
   const table = (size: SizeResult) => {
     out.push(
       '',
-      `N = ${size.nodes} nodes, the reference hypervisor playbook (${e.tasksPerNode} tasks per node: 20 files, 20 sysctls)${size.ansible ? `; Ansible with pipelining, ControlPersist, no facts, forks = ${size.nodes}` : `; Ansible ${size.ansibleSkipped ?? 'not run'}`}:`,
+      `N = ${size.nodes} nodes, the reference hypervisor playbook (${e.tasksPerNode} tasks per node: 20 files, 20 sysctls)${(size.repeats ?? 1) > 1 ? `; zonectl and the floor: the run with the median wall time of ${size.repeats}` : ''}${size.ansible ? `; Ansible (one run each) with pipelining, ControlPersist, no facts, forks = ${size.nodes}` : `; Ansible ${size.ansibleSkipped ?? 'not run'}`}:`,
       '',
       '| | zonectl wall | CPU | SSH execs per host | Ansible wall | CPU | SSH sessions per host | zonectl faster (wall / CPU) |',
       '|---|---|---|---|---|---|---|---|',
