@@ -129,9 +129,15 @@ export class SecretStore {
   /** Deeply reveals every string in a value (params about to be used by a module). */
   revealDeep<T>(value: T): T {
     if (typeof value === 'string') return this.reveal(value) as T;
-    if (Array.isArray(value)) return value.map((v: unknown) => this.revealDeep(v)) as T;
+    // What holds no placeholder is returned as it is, not copied: most params have none.
+    if (Array.isArray(value)) {
+      const out = value.map((v: unknown) => this.revealDeep(v));
+      return (out.some((v, i) => v !== value[i]) ? out : value) as T;
+    }
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.revealDeep(v)])) as T;
+      const entries = Object.entries(value);
+      const out = entries.map(([k, v]) => [k, this.revealDeep(v)] as const);
+      return (out.some(([, v], i) => v !== entries[i]?.[1]) ? Object.fromEntries(out) : value) as T;
     }
     return value;
   }
