@@ -65,6 +65,28 @@ describe('network roles', () => {
     expect(router?.tasks[5]?.params).toMatchObject({ to: '10.20.0.0/16', via: '192.168.100.2', dev: 'eth1.1234' });
   });
 
+  it('linux-router with linux_router_inside_vlan: false puts the inside on the parent interface itself', () => {
+    const run = compile(`all:
+  children:
+    routers:
+      hosts:
+        r1:
+          address: 10.0.0.2
+          linux_router_inside_parent: eth3
+          linux_router_inside_vlan: false
+          linux_router_inside_address: 192.168.100.1/24
+          linux_router_routes: [{to: 10.20.0.0/16, via: 192.168.100.2}]
+`);
+    expect(run.stderr).toBe("warning: site.yml:1:10: play 'hypervisors' matches no hosts\n");
+    expect(run.code).toBe(0);
+    const router = (JSON.parse(run.stdout) as Plan).hosts.r1?.plays[0];
+    // No vlan task: the address, forwarding, proxy ARP and routes are on eth3.
+    expect(router?.tasks.map((t) => t.module)).toEqual(['address', 'sysctl', 'sysctl', 'sysctl', 'route']);
+    expect(router?.tasks[0]?.params).toMatchObject({ dev: 'eth3', addresses: ['192.168.100.1/24'] });
+    expect(router?.tasks[3]?.params).toMatchObject({ set: { 'net.ipv4.conf.eth3.proxy_arp': '1' } });
+    expect(router?.tasks[4]?.params).toMatchObject({ to: '10.20.0.0/16', via: '192.168.100.2', dev: 'eth3' });
+  });
+
   it('names a missing required variable where it is used', () => {
     const run = compile('all:\n  children:\n    hypervisors:\n      hosts:\n        kvm01: {address: 10.0.0.11}\n');
     expect(run.code).toBe(1);
