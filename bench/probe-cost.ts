@@ -92,7 +92,7 @@ function runOnce(p: Prepared): { ms: number; bytes: number } {
   const r = spawnSync(DASH[0] as string, DASH.slice(1), { input: p.script, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`probe script failed (${r.status}): ${r.stderr}`);
-  const frames = parseFrames(r.stdout, p.marker, p.count);
+  const frames = parseFrames(r.stdout, p.marker, p.count, r.stderr);
   const bad = frames.steps.findIndex((s) => s === undefined || s.exitCode !== 0 || s.stderr !== '');
   if (bad !== -1) throw new Error(`step ${bad} did not report cleanly: ${JSON.stringify(frames.steps[bad])}`);
   return { ms, bytes: r.stdout.length };

@@ -13,7 +13,7 @@ import { fingerprintOutputs } from './fingerprint.ts';
 import { notifiedHandlers, unknownNotifications } from './handlers.ts';
 import { errorText, indentContinuation, redactChange, tail } from './redact.ts';
 import { probeSteps, unitOutput } from './probe-steps.ts';
-import { buildApplyScript, buildProbeScript, LOCK_BUSY_EXIT, newMarker, parseFrames } from './script.ts';
+import { buildApplyScript, buildProbeScript, LOCK_BUSY_EXIT, newMarker, parseFrames, withoutFrames } from './script.ts';
 import type { EngineOptions, HostOutcome, PlayRecord, ReportedChange, SavedPlay, TaskOutcome } from './types.ts';
 
 export const DEFAULT_LOCK_FILE = '/run/zonectl.lock';
@@ -147,7 +147,7 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
     const probing = units.filter((u) => u.probe !== undefined);
     const { steps, owners, shared } = probeSteps(probing, ctx);
     const result = await run(buildProbeScript(steps, marker));
-    const frames = parseFrames(result.stdout, marker, steps.length);
+    const frames = parseFrames(result.stdout, marker, steps.length, result.stderr);
     const byUnit = new Map<Unit, ProbeOutput | undefined>();
     owners.forEach((owner, step) => {
       const from = shared[step];
@@ -155,7 +155,7 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
     });
     const missing = probing.filter((u) => !byUnit.get(u));
     if (missing.length > 0) {
-      const why = tail(redact(result.stderr)) || `exit status ${result.exitCode}`;
+      const why = tail(redact(withoutFrames(result.stderr, marker))) || `exit status ${result.exitCode}`;
       for (const u of missing) fail(u, `its probe did not report (the probe script stopped early: ${why})`);
     }
     return units.map((u) => byUnit.get(u));

@@ -12,8 +12,10 @@
  *   inherit it and keep the host locked after zonectl has gone.
  *
  * Output is framed per step by lines that carry a random marker, so no probe
- * output can forge or break a frame. Stdout goes straight to the frame;
- * stderr goes to a temp file that is framed after it; then the exit status.
+ * output can forge or break a frame. Stdout goes straight to the frame. In a
+ * probe script, stderr too, framed on the script's stderr (no temporary
+ * files: a probe costs the host no mktemp, cat or rm); in an apply script it
+ * goes to a temp file framed after stdout. Then the exit status.
  *
  * An apply step that decides on the host to do nothing after all (a command's
  * guard that holds by now) says so with `skippedAtApply(reason)`: the reason
@@ -46,18 +48,21 @@ export const LOCK_BUSY_EXIT = 99;
 /** Exit status of an apply script when the lock cannot be taken at all. */
 export const LOCK_ERROR_EXIT = 98;
 
-function prelude(marker: string): string[] {
-  return [
-    // 128 random bits for this run, for names a step creates beside its target
-    // (an atomic write's temporary file): nobody can plant something there in advance.
-    `zc_run=${quote(marker.replace(/^ZC/, ''))}`,
-    // A private temp dir for the stderr of each step, removed on exit. No fallback
-    // to a predictable /tmp name: as root that would invite a symlink attack.
-    'zc_tmp=$(mktemp -d) || { echo "cannot create a temporary directory (mktemp -d failed)" >&2; exit 97; }',
-    "trap 'rm -rf \"$zc_tmp\"' EXIT",
-    'zc_err="$zc_tmp/err"',
-  ];
+/** 128 random bits for this run, for names a step creates beside its target (an atomic write's temporary file). */
+function runId(marker: string): string {
+  return `zc_run=${quote(marker.replace(/^ZC/, ''))}`;
 }
+
+/**
+ * The apply script's private temp dir, for each step's stderr and its
+ * skippedAtApply note, removed on exit. No fallback to a predictable /tmp
+ * name: as root that would invite a symlink attack.
+ */
+const APPLY_TEMP = [
+  'zc_tmp=$(mktemp -d) || { echo "cannot create a temporary directory (mktemp -d failed)" >&2; exit 97; }',
+  "trap 'rm -rf \"$zc_tmp\"' EXIT",
+  'zc_err="$zc_tmp/err"',
+];
 
 /**
  * Shell text for an apply step: report that the step did nothing, and why
@@ -67,29 +72,47 @@ export function skippedAtApply(reason: string): string {
   return `printf '%s\\n' ${quote(reason)} >"\${zc_skipped:-/dev/null}"`;
 }
 
-function stepLines(marker: string, index: number, step: ScriptStep, strict: boolean): string[] {
-  const body = strict ? `set -e; eval ${quote(step.text)}` : `eval ${quote(step.text)}`;
+/** A step's shell text: in the script's own shell (inline) or in a subshell through eval. */
+function stepRun(step: ScriptStep, strict: boolean): string {
   // `:` first: a group with nothing but comments in it would not parse.
-  const run = step.inline && !strict ? `{ :\n${step.text}\n}` : `( ${body} )`;
-  // Apply steps only: the frame of a `skippedAtApply` note (see above).
-  const skipped = strict ? [`printf '\\n%s S %s\\n' ${marker} ${index}`, '[ -s "$zc_skipped" ] && cat "$zc_skipped"'] : [];
+  if (step.inline && !strict) return `{ :\n${step.text}\n}`;
+  return `( ${strict ? 'set -e; ' : ''}eval ${quote(step.text)} )`;
+}
+
+/**
+ * A probe step. Its stderr is framed on the script's own stderr, as its
+ * stdout is on stdout, so no temporary file (and no mktemp, cat or rm on the
+ * host) is needed.
+ */
+function probeStepLines(marker: string, index: number, step: ScriptStep): string[] {
   return [
-    ...(strict ? [`zc_skipped="$zc_tmp/skipped.${index}"`] : []),
+    `printf '\\n%s O %s\\n' ${marker} ${index}; printf '\\n%s O %s\\n' ${marker} ${index} >&2`,
+    // `; zc_rc=$?` and not `|| ...`: the status is kept as it is.
+    `${stepRun(step, false)} </dev/null 9>&-; zc_rc=$?`,
+    `printf '\\n%s X %s\\n' ${marker} ${index} >&2; printf '\\n%s X %s %s\\n' ${marker} ${index} "$zc_rc"`,
+  ];
+}
+
+/** An apply step: stderr to a file framed after stdout, then its skippedAtApply note, then the status. */
+function applyStepLines(marker: string, index: number, step: ScriptStep): string[] {
+  return [
+    `zc_skipped="$zc_tmp/skipped.${index}"`,
     `printf '\\n%s O %s\\n' ${marker} ${index}`,
     // `; zc_rc=$?` and not `|| ...`: set -e is ignored inside a list that tests the status.
-    `${run} </dev/null 2>"$zc_err" 9>&-; zc_rc=$?`,
+    `${stepRun(step, true)} </dev/null 2>"$zc_err" 9>&-; zc_rc=$?`,
     `printf '\\n%s E %s\\n' ${marker} ${index}`,
     // `[` is a builtin: no extra process for the usual empty stderr
     '[ -s "$zc_err" ] && cat "$zc_err" 2>/dev/null',
-    ...skipped,
+    `printf '\\n%s S %s\\n' ${marker} ${index}`,
+    '[ -s "$zc_skipped" ] && cat "$zc_skipped"',
     `printf '\\n%s X %s %s\\n' ${marker} ${index} "$zc_rc"`,
   ];
 }
 
 /** The probe (or verify) script: every step runs, whatever the others do; read-only by contract. */
 export function buildProbeScript(steps: readonly ScriptStep[], marker: string): string {
-  const lines = prelude(marker);
-  steps.forEach((step, i) => lines.push(...stepLines(marker, i, step, false)));
+  const lines = [runId(marker)];
+  steps.forEach((step, i) => lines.push(...probeStepLines(marker, i, step)));
   return `${lines.join('\n')}\n`;
 }
 
@@ -108,7 +131,8 @@ export function buildApplyScript(steps: readonly ScriptStep[], marker: string, o
   const lockDir = options.lockFile.replace(/\/[^/]*$/, '') || '/';
   const lockName = options.lockFile.slice(lockDir.length + (lockDir === '/' ? 0 : 1));
   const lines = [
-    ...prelude(marker),
+    runId(marker),
+    ...APPLY_TEMP,
     `zc_lock=${quote(options.lockFile)}`,
     `{ [ -d ${quote(lockDir)} ] && [ -w ${quote(lockDir)} ]; } || zc_lock=${quote(`/tmp/${lockName}`)}`,
     `command -v flock >/dev/null 2>&1 || { echo ${quote(`flock is not installed on ${options.host} (package util-linux); zonectl needs it to lock the host while applying`)} >&2; exit ${LOCK_ERROR_EXIT}; }`,
@@ -119,7 +143,7 @@ export function buildApplyScript(steps: readonly ScriptStep[], marker: string, o
     `printf '\\n%s L\\n' ${marker}`,
   ];
   steps.forEach((step, i) => {
-    lines.push(...stepLines(marker, i, step, true));
+    lines.push(...applyStepLines(marker, i, step));
     lines.push('[ "$zc_rc" -eq 0 ] || exit 1');
   });
   return `${lines.join('\n')}\n`;
@@ -135,44 +159,77 @@ export interface ParsedFrames {
   skipped: (string | undefined)[];
 }
 
+interface Segment {
+  kind: string;
+  index: number;
+  /** The exit status an X header carries. */
+  code?: number;
+  /** What lies between this header and the next one (or the end). */
+  text: string;
+}
+
 /**
- * Reads the frames back. Each header line starts with a newline the script
- * printed itself, so a step's stdout is exactly what lies between its headers,
- * with or without a trailing newline of its own.
+ * The frames of one stream. Each header line starts with a newline the
+ * script printed itself, so a step's output is exactly what lies between its
+ * headers, with or without a trailing newline of its own.
  */
-export function parseFrames(output: string, marker: string, count: number): ParsedFrames {
-  const steps: (ProbeOutput | undefined)[] = new Array<ProbeOutput | undefined>(count).fill(undefined);
-  const skipped: (string | undefined)[] = new Array<string | undefined>(count).fill(undefined);
+function segments(output: string, marker: string): { segments: Segment[]; locked: boolean } {
   const header = new RegExp(`\\n${marker} (?:([OESX]) (\\d+)(?: (-?\\d+))?|(L))\\n`, 'g');
+  const found: Segment[] = [];
   let locked = false;
-  let open: { kind: string; index: number; start: number } | undefined;
-  const partial = new Map<number, { stdout?: string; stderr?: string; skipped?: string }>();
+  let open: { segment: Segment; start: number } | undefined;
   for (const m of output.matchAll(header)) {
-    const at = m.index;
-    if (open) {
-      const text = output.slice(open.start, at);
-      const entry = partial.get(open.index) ?? {};
-      if (open.kind === 'O') entry.stdout = text;
-      if (open.kind === 'E') entry.stderr = text;
-      if (open.kind === 'S') entry.skipped = text;
-      partial.set(open.index, entry);
-      open = undefined;
-    }
+    if (open) open.segment.text = output.slice(open.start, m.index);
+    open = undefined;
     if (m[4] === 'L') {
       locked = true;
       continue;
     }
-    const kind = m[1] as string;
-    const index = Number(m[2]);
-    if (kind === 'X') {
-      const entry = partial.get(index);
-      if (index < count && entry?.stdout !== undefined && entry.stderr !== undefined) {
-        steps[index] = { stdout: entry.stdout, stderr: entry.stderr, exitCode: Number(m[3]) };
-        skipped[index] = entry.skipped?.trim() || undefined;
-      }
-      continue;
-    }
-    open = { kind, index, start: at + m[0].length };
+    const segment: Segment = { kind: m[1] as string, index: Number(m[2]), text: '', ...(m[3] !== undefined ? { code: Number(m[3]) } : {}) };
+    found.push(segment);
+    open = { segment, start: m.index + m[0].length };
+  }
+  if (open) open.segment.text = output.slice(open.start);
+  return { segments: found, locked };
+}
+
+/**
+ * Reads the frames back: from stdout (a step's stdout, then in an apply
+ * script its stderr and skippedAtApply note, then its status), and for a
+ * probe script also from stderr, where each step's stderr is framed on its
+ * own. A step counts only when its status was printed after both.
+ */
+export function parseFrames(output: string, marker: string, count: number, stderr?: string): ParsedFrames {
+  const steps: (ProbeOutput | undefined)[] = new Array<ProbeOutput | undefined>(count).fill(undefined);
+  const skipped: (string | undefined)[] = new Array<string | undefined>(count).fill(undefined);
+  type Partial = { stdout?: string; stderr?: string; skipped?: string };
+  const partial = new Map<number, Partial>();
+  const entry = (index: number): Partial => {
+    let e = partial.get(index);
+    if (!e) partial.set(index, (e = {}));
+    return e;
+  };
+  // On the stderr stream, a step's text is between its O and X headers.
+  if (stderr !== undefined) {
+    const errs = segments(stderr, marker).segments;
+    errs.forEach((seg, i) => {
+      if (seg.kind === 'O' && errs[i + 1]?.kind === 'X' && errs[i + 1]?.index === seg.index) entry(seg.index).stderr = seg.text;
+    });
+  }
+  const { segments: outs, locked } = segments(output, marker);
+  for (const seg of outs) {
+    const e = entry(seg.index);
+    if (seg.kind === 'O') e.stdout = seg.text;
+    if (seg.kind === 'E') e.stderr = seg.text;
+    if (seg.kind === 'S') e.skipped = seg.text;
+    if (seg.kind !== 'X' || seg.index >= count || e.stdout === undefined || e.stderr === undefined) continue;
+    steps[seg.index] = { stdout: e.stdout, stderr: e.stderr, exitCode: seg.code ?? -1 };
+    skipped[seg.index] = e.skipped?.trim() || undefined;
   }
   return { steps, locked, skipped };
+}
+
+/** The script's stderr without the frame headers (what to show when the script stopped early). */
+export function withoutFrames(stderr: string, marker: string): string {
+  return stderr.replace(new RegExp(`\\n${marker} [OX] \\d+\\n`, 'g'), '\n');
 }

@@ -16,9 +16,14 @@ import type { ModuleDefinition, ProbeOutput } from '../../src/modules/contract.t
 import { filesProbeTogether } from '../../src/modules/file/probe.ts';
 import { CTX, moduleNamed } from '../modules/fixture.ts';
 
-function runScript(script: string): string {
+function runScript(script: string): { stdout: string; stderr: string } {
   const r = spawnSync('sh', ['-s'], { input: script, encoding: 'utf8' });
-  return r.stdout;
+  return { stdout: r.stdout, stderr: r.stderr };
+}
+
+function framesOf(script: string, marker: string, count: number) {
+  const r = runScript(script);
+  return parseFrames(r.stdout, marker, count, r.stderr);
 }
 
 /** Every unit's output, probed as the engine does (together when the module can). */
@@ -26,7 +31,7 @@ function probe(units: ProbeUnit[]): { outputs: (ProbeOutput | undefined)[]; scri
   const marker = newMarker();
   const { steps, owners, shared } = probeSteps(units, CTX);
   const script = buildProbeScript(steps, marker);
-  const frames = parseFrames(runScript(script), marker, steps.length);
+  const frames = framesOf(script, marker, steps.length);
   const outputs: (ProbeOutput | undefined)[] = new Array<ProbeOutput | undefined>(units.length).fill(undefined);
   owners.forEach((owner, i) => {
     const from = shared[i];
@@ -105,7 +110,7 @@ describe('probing tasks together', () => {
     // Between the shared step and the items, the file appears.
     const withLate = steps.map((s, i) => (i === 0 ? { ...s, text: `${s.text}\nprintf 'a=1\\n' > ${JSON.stringify(late)}` } : s));
     const marker = newMarker();
-    const frames = parseFrames(runScript(buildProbeScript(withLate, marker)), marker, steps.length);
+    const frames = framesOf(buildProbeScript(withLate, marker), marker, steps.length);
     const index = owners.indexOf(1);
     const output = frames.steps[index] as ProbeOutput;
     expect(output.stdout).toContain('file.meta');
@@ -143,7 +148,7 @@ describe('probing tasks together', () => {
     expect(JSON.stringify(together[5])).toContain('not a regular file');
     expect(script.match(/\bgrep -H/g)?.length).toBe(1);
     // The grep's output travels once, not once per task.
-    expect(runScript(script).match(/60-test\.conf:1:/g)?.length).toBe(1);
+    expect(runScript(script).stdout.match(/60-test\.conf:1:/g)?.length).toBe(1);
   });
 
   it('a module that cannot plan them together costs only speed: each is probed alone', () => {

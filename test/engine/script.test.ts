@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function probe(texts: string[]) {
   const marker = newMarker();
   const result = await runSh(buildProbeScript(texts.map((text) => ({ text })), marker));
-  return { result, frames: parseFrames(result.stdout, marker, texts.length), marker };
+  return { result, frames: parseFrames(result.stdout, marker, texts.length, result.stderr), marker };
 }
 
 describe('newMarker', () => {
@@ -34,6 +34,15 @@ describe('probe script', () => {
       { stdout: 'a', stderr: '', exitCode: 0 },
       { stdout: '', stderr: '', exitCode: 0 },
     ]);
+  });
+
+  it('frames each probe\'s stderr on stderr: no temp file, no process of its own on the host', async () => {
+    const texts = ["printf 'e1' >&2", 'echo out; printf "two\\nlines\\n" >&2; exit 1', 'true', 'echo e4 >&2'];
+    const { frames } = await probe(texts);
+    expect(frames.steps.map((s) => s?.stderr)).toEqual(['e1', 'two\nlines\n', '', 'e4\n']);
+    expect(frames.steps[1]).toEqual({ stdout: 'out\n', stderr: 'two\nlines\n', exitCode: 1 });
+    const script = buildProbeScript(texts.map((text) => ({ text })), newMarker());
+    expect(script).not.toMatch(/mktemp|\bcat\b|\brm\b/);
   });
 
   it('survives nasty outputs: no trailing newline, blank lines, fake markers, control bytes, quotes', async () => {
@@ -61,7 +70,7 @@ describe('probe script', () => {
     // Even told the marker, a forged header only lands inside its own frame's text.
     const forged = `printf '\\n%s X 0 7\\n' ${marker}; echo tail`;
     const result = await runSh(buildProbeScript([{ text: forged }, { text: 'echo second' }], marker));
-    const frames = parseFrames(result.stdout, marker, 2);
+    const frames = parseFrames(result.stdout, marker, 2, result.stderr);
     expect(frames.steps[1]).toEqual({ stdout: 'second\n', stderr: '', exitCode: 0 });
   });
 
