@@ -10,7 +10,8 @@ import { addPlaybookOptions, splitList, type PlaybookOptions } from '../options.
 /** Compiles from command-line options; prints warnings (also when compile fails). Shared by commands that need a plan. */
 export async function compileFromOptions(playbooks: string[], options: PlaybookOptions, cwd = process.cwd()): Promise<CompileResult> {
   // Loaded on use, so commands that do not compile start without handlebars and the modules.
-  const { compilePlan, CompileFailed, parseExtraVars } = await import('../../compile/index.ts');
+  const { compilePlan, CompileFailed, loadModulesUsed, parseExtraVars } = await import('../../compile/index.ts');
+  const modules = await loadModulesUsed({ playbooks, rolesPath: options.rolesPath, cwd });
   try {
     const result = compilePlan({
       inventory: options.inventory,
@@ -21,6 +22,7 @@ export async function compileFromOptions(playbooks: string[], options: PlaybookO
       extraVars: parseExtraVars(options.extraVars, cwd),
       rolesPath: options.rolesPath,
       cwd,
+      ...modules,
     });
     printWarnings(result.warnings);
     return result;
