@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compilePlan, type CompileOptions } from '../src/compile/index.ts';
-import '../src/modules/all.ts'; // every module, for compilePlan's defaults
 
 function inventoryYaml(hosts: number): string {
   const racks = Math.max(1, Math.ceil(hosts / 40));

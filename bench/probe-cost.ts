@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { compilePlan } from '../src/compile/index.ts';
 import type { RunContext } from '../src/modules/contract.ts';
-import { findModule } from '../src/modules/all.ts';
+import { findModule } from '../src/modules/registry.ts';
 import { buildProbeScript, newMarker, parseFrames } from '../src/engine/script.ts';
 import { ZONECTL_PLAYBOOK } from './workload.ts';
 

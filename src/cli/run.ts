@@ -6,7 +6,7 @@
  */
 import { runPlan } from '../engine/index.ts';
 import type { EngineOptions, RunMode, RunOutcome } from '../engine/types.ts';
-import { findModule, loadModules } from '../modules/registry.ts';
+import { findModule } from '../modules/registry.ts';
 import type { CompiledPlan } from '../plan/types.ts';
 import { toJsonReport } from '../report/json.ts';
 import type { Progress } from '../report/progress.ts';
@@ -42,10 +42,8 @@ export function loadSecrets(file: string | undefined, inline: ReadonlyMap<string
 /** Compiles the playbooks (invalid input throws a UserError: nothing connects). */
 export async function prepareRun(playbooks: string[], opts: RunCommandOptions): Promise<PreparedRun> {
   // Loaded on use: other commands (lab, inventory) start without the compiler.
-  const { compilePlan, loadModulesUsed, parseExtraVars } = await import('../compile/index.ts');
+  const { compilePlan, parseExtraVars } = await import('../compile/index.ts');
   const cwd = process.cwd();
-  // Only the modules the playbooks use are loaded; engineOptions' findModule then finds them.
-  const modules = await loadModulesUsed({ playbooks, rolesPath: opts.rolesPath, cwd });
   const compiled = compilePlan({
     inventory: opts.inventory,
     playbooks,
@@ -55,7 +53,6 @@ export async function prepareRun(playbooks: string[], opts: RunCommandOptions): 
     extraVars: parseExtraVars(opts.extraVars, cwd),
     rolesPath: opts.rolesPath,
     cwd,
-    ...modules,
   });
   for (const warning of compiled.warnings) process.stderr.write(`warning: ${warning.format()}\n`);
   const secrets = loadSecrets(opts.secrets, compiled.inlineSecrets);
@@ -96,8 +93,6 @@ export function engineOptions(mode: RunMode, opts: RunOptions, run: PreparedRun,
 
 /** Runs with progress on a terminal, then prints the report (text or one JSON document). */
 export async function executeRun(plan: CompiledPlan, engine: EngineOptions, command: string, output: OutputOptions): Promise<RunOutcome> {
-  // A saved plan (apply FILE) was not compiled here: load the modules its tasks name.
-  await loadModules(planModules(plan));
   const live = !output.json && process.stdout.isTTY === true && process.stderr.isTTY === true;
   // listr2 is loaded only when it draws: --json and CI logs never pay for it
   const progress: Progress = live
@@ -121,12 +116,4 @@ export async function executeRun(plan: CompiledPlan, engine: EngineOptions, comm
   if (output.json) process.stdout.write(`${JSON.stringify(toJsonReport(result, command), null, 2)}\n`);
   else process.stdout.write(renderChanges(result, { verbose: output.verbose === true }) + renderRecap(result));
   return result;
-}
-
-function planModules(plan: CompiledPlan): Set<string> {
-  const names = new Set<string>();
-  for (const host of Object.values(plan.hosts)) {
-    for (const play of host.plays) for (const task of [...play.tasks, ...play.handlers]) names.add(task.module);
-  }
-  return names;
 }

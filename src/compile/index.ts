@@ -8,7 +8,7 @@ import { ErrorCollector, isUserError, UserError, type SourceLocation } from '../
 import { loadInventory } from '../inventory/index.ts';
 import type { Inventory, InventoryHost } from '../inventory/types.ts';
 import type { ModuleDefinition } from '../modules/contract.ts';
-import { findModule as registryFind, MODULE_NAMES, moduleNames as registryNames } from '../modules/registry.ts';
+import { findModule as registryFind, moduleNames as registryNames } from '../modules/registry.ts';
 import { loadPlaybooks } from '../playbook/load.ts';
 import { RoleLoader } from '../playbook/roles.ts';
 import { SourceFiles } from '../playbook/sources.ts';
@@ -24,7 +24,6 @@ import { tagSkipReason, unknownTagWarnings } from './tags.ts';
 import { compileTask, paramLocator, staticParams, type HostContext, type TaskOutcome, type TaskPlan } from './task.ts';
 
 export { CompileFailed } from './errors.ts';
-export { loadModulesUsed, modulesUsed } from './modules-used.ts';
 export { parseExtraVars } from './extra-vars.ts';
 export { renderPlanText } from './render-text.ts';
 
@@ -37,7 +36,6 @@ export interface CompileOptions {
   extraVars?: Record<string, unknown>;
   rolesPath?: string[];
   cwd?: string;
-  /** Default: every module, which must be loaded (import src/modules/all.ts); the commands load only modulesUsed() and pass it. */
   findModule?: (name: string) => ModuleDefinition | undefined;
   /** Module names for "did you mean" (default: the registry's; none when only findModule is given). */
   moduleNames?: () => string[];
@@ -64,8 +62,6 @@ export function compilePlan(options: CompileOptions): CompileResult {
   const sources = new SourceFiles(cwd);
   const load = new ErrorCollector();
   const errors = new HostErrors();
-  // Else modules not loaded yet would read as unknown ones, with a misleading message.
-  if (!options.findModule && registryNames().length < MODULE_NAMES.length) throw new Error('compilePlan: the modules are not loaded; import src/modules/all.ts, or pass findModule (see modulesUsed)');
   const findModule = options.findModule ?? registryFind;
   const moduleNames = options.moduleNames ?? (options.findModule ? () => [] : registryNames);
   const extraVars = options.extraVars ?? {};

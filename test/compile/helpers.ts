@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { compilePlan, type CompileOptions, type CompileResult } from '../../src/compile/index.ts';
-import '../../src/modules/all.ts'; // every module, for compilePlan's defaults
 import { UserError, UserErrors } from '../../src/errors/index.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/playbooks/', import.meta.url));

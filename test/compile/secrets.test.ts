@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { renderPlanText } from '../../src/compile/index.ts';
 import { defineModule } from '../../src/modules/contract.ts';
-import { findModule, moduleNames } from '../../src/modules/all.ts';
+import { findModule, moduleNames } from '../../src/modules/registry.ts';
 import { inlineSecretName } from '../../src/secrets/index.ts';
 import { compileFixture } from './helpers.ts';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Change, ModuleDefinition, ProbeOutput, RunContext } from '../../src/modules/contract.ts';
-import { findModule } from '../../src/modules/all.ts';
+import { findModule } from '../../src/modules/registry.ts';
 
 export const CTX: RunContext = { host: 'test', platform: 'linux', managementAddress: '192.0.2.1', allowManagementChange: false, vars: {} };
 

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compilePlan } from '../../src/compile/index.ts';
-import '../../src/modules/all.ts'; // every module, for compilePlan's defaults
 import { UserErrors } from '../../src/errors/index.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'zonectl-frr-role-'));

@@ -12,7 +12,7 @@ import { UserError } from '../../src/errors/index.ts';
 import { runPlan } from '../../src/engine/index.ts';
 import type { RunMode, RunOutcome } from '../../src/engine/index.ts';
 import type { PrepareContext } from '../../src/modules/contract.ts';
-import { findModule } from '../../src/modules/all.ts';
+import { findModule } from '../../src/modules/registry.ts';
 import type { CompiledPlan, CompiledPlay } from '../../src/plan/types.ts';
 import { SecretStore } from '../../src/secrets/index.ts';
 import type { Connector, HostConnection } from '../../src/transport/types.ts';

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compilePlan } from '../../src/compile/index.ts';
-import '../../src/modules/all.ts'; // every module, for compilePlan's defaults
 
 const dir = mkdtempSync(join(tmpdir(), 'zonectl-ovs-role-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,8 +10,7 @@ import { addPlaybookOptions, splitList, type PlaybookOptions } from '../options.
 /** Compiles from command-line options; prints warnings (also when compile fails). Shared by commands that need a plan. */
 export async function compileFromOptions(playbooks: string[], options: PlaybookOptions, cwd = process.cwd()): Promise<CompileResult> {
   // Loaded on use, so commands that do not compile start without handlebars and the modules.
-  const { compilePlan, CompileFailed, loadModulesUsed, parseExtraVars } = await import('../../compile/index.ts');
-  const modules = await loadModulesUsed({ playbooks, rolesPath: options.rolesPath, cwd });
+  const { compilePlan, CompileFailed, parseExtraVars } = await import('../../compile/index.ts');
   try {
     const result = compilePlan({
       inventory: options.inventory,
@@ -22,7 +21,6 @@ export async function compileFromOptions(playbooks: string[], options: PlaybookO
       extraVars: parseExtraVars(options.extraVars, cwd),
       rolesPath: options.rolesPath,
       cwd,
-      ...modules,
     });
     printWarnings(result.warnings);
     return result;
