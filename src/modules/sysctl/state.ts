@@ -143,6 +143,17 @@ function linesByFile(stdout: string, paths: readonly string[]): Map<string, { li
   return out;
 }
 
+/**
+ * The key lines of a persisted file's text. Tasks probed together all read
+ * the same file (every sysctl task of a host, often of every host): the last
+ * text read is remembered so the file is parsed once, not once per task.
+ */
+let lastRead: { text: string; entries: readonly KeyLine[] } | undefined;
+function keyLinesOf(text: string): readonly KeyLine[] {
+  if (lastRead?.text !== text) lastRead = { text, entries: readKeyLines(text, 'sysctl') };
+  return lastRead.entries;
+}
+
 function parsePersisted(stdout: string, lines: readonly { line: number; text: string }[], file: string, keys: readonly string[]): PersistedFile {
   const kind = /^sysctl\.file (\S+)$/m.exec(stdout)?.[1];
   if (kind === 'missing' || kind === 'nodir') return { file: { kind: 'missing', dirExists: kind === 'missing' }, lines: [] };
@@ -152,7 +163,7 @@ function parsePersisted(stdout: string, lines: readonly { line: number; text: st
   const wanted = new Set(keys);
   const found: KeyLine[] = [];
   // One pass over the file (sysctl lines have no continuations: entry i is grep's line i), not one per line.
-  for (const entry of readKeyLines(lines.map((l) => l.text).join('\n'), 'sysctl')) {
+  for (const entry of keyLinesOf(lines.map((l) => l.text).join('\n'))) {
     if (wanted.has(entry.key)) found.push({ ...entry, line: (lines[entry.line]?.line ?? entry.line + 1) - 1 });
   }
   return { file: { kind: 'regular' }, lines: found };
