@@ -222,10 +222,17 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
       }
     }
     progress('apply');
-    const script = buildApplyScript(steps.map((s) => ({ text: s.text })), marker, {
-      host: session.host,
-      lockFile: typeof options.lockFile === 'function' ? options.lockFile(session.host) : (options.lockFile ?? DEFAULT_LOCK_FILE),
-    });
+    // A handler runs only if a task that notifies it still changed something at apply time.
+    const notifiers = (handler: Unit): number[] =>
+      steps.flatMap((s, i) => (!s.unit.outcome.handler && s.unit.task.notify.includes(handler.task.name) ? [i] : []));
+    const script = buildApplyScript(
+      steps.map((s) => (s.unit.outcome.handler ? { text: s.text, onlyIfChanged: notifiers(s.unit) } : { text: s.text })),
+      marker,
+      {
+        host: session.host,
+        lockFile: typeof options.lockFile === 'function' ? options.lockFile(session.host) : (options.lockFile ?? DEFAULT_LOCK_FILE),
+      },
+    );
     const result = await run(script);
     const frames = parseFrames(result.stdout, marker, steps.length);
     if (!frames.locked) {

@@ -36,7 +36,16 @@ export interface ScriptStep {
    * or fail to parse: the probes modules run together (probeTogether).
    */
   inline?: boolean;
+  /**
+   * Apply scripts: run this step only if one of these earlier steps changed
+   * something, i.e. finished without a skippedAtApply note (a handler, after
+   * the tasks that notify it). Otherwise it is skipped at apply, saying why.
+   */
+  onlyIfChanged?: readonly number[];
 }
+
+/** Why a handler did not run although it was notified: see ScriptStep.onlyIfChanged. */
+export const NOTHING_CHANGED = 'not run: every task that notifies it did nothing at apply time';
 
 /** 128 random bits: a probe cannot print a frame line it cannot guess. */
 export function newMarker(): string {
@@ -95,11 +104,18 @@ function probeStepLines(marker: string, index: number, step: ScriptStep): string
 
 /** An apply step: stderr to a file framed after stdout, then its skippedAtApply note, then the status. */
 function applyStepLines(marker: string, index: number, step: ScriptStep): string[] {
+  // `; zc_rc=$?` and not `|| ...`: set -e is ignored inside a list that tests the status.
+  const run = `${stepRun(step, true)} </dev/null 2>"$zc_err" 9>&-; zc_rc=$?`;
+  const guarded = step.onlyIfChanged
+    ? [
+        `if [ -n "${step.onlyIfChanged.map((i) => `\${zc_changed_${i}:-}`).join('')}" ]; then ${run}`,
+        `else : >"$zc_err"; printf '%s\\n' ${quote(NOTHING_CHANGED)} >"$zc_skipped"; zc_rc=0; fi`,
+      ]
+    : [run];
   return [
     `zc_skipped="$zc_tmp/skipped.${index}"`,
     `printf '\\n%s O %s\\n' ${marker} ${index}`,
-    // `; zc_rc=$?` and not `|| ...`: set -e is ignored inside a list that tests the status.
-    `${stepRun(step, true)} </dev/null 2>"$zc_err" 9>&-; zc_rc=$?`,
+    ...guarded,
     `printf '\\n%s E %s\\n' ${marker} ${index}`,
     // `[` is a builtin: no extra process for the usual empty stderr
     '[ -s "$zc_err" ] && cat "$zc_err" 2>/dev/null',
@@ -142,9 +158,12 @@ export function buildApplyScript(steps: readonly ScriptStep[], marker: string, o
     `flock -n 9 || { printf '%s (%s)\\n' ${quote(`another zonectl apply holds the lock on ${options.host}; try again when it has finished`)} "$zc_lock" >&2; exit ${LOCK_BUSY_EXIT}; }`,
     `printf '\\n%s L\\n' ${marker}`,
   ];
+  // The steps a later step asks about (onlyIfChanged) remember whether they changed something.
+  const asked = new Set(steps.flatMap((s) => s.onlyIfChanged ?? []));
   steps.forEach((step, i) => {
     lines.push(...applyStepLines(marker, i, step));
     lines.push('[ "$zc_rc" -eq 0 ] || exit 1');
+    if (asked.has(i)) lines.push(`[ -s "$zc_skipped" ] || zc_changed_${i}=1`);
   });
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { exitCodeOf, runPlan } from '../../src/engine/index.ts';
+import { NOTHING_CHANGED } from '../../src/engine/script.ts';
 import type { EngineOptions } from '../../src/engine/types.ts';
 import type { CompiledPlay } from '../../src/plan/types.ts';
 import { SecretStore } from '../../src/secrets/index.ts';
@@ -283,6 +284,35 @@ describe('a step skipped at apply time', () => {
     expect(text).toContain(`  - echo b  [command] site.yml:`);
     expect(text).toContain(`\n      skipped: ${made} exists now`);
     expect(toJsonReport(apply, 'apply').hosts.kvm01?.changes[1]).toMatchObject({ task: 'echo b', applied: true, skipped: `${made} exists now` });
+  });
+});
+
+describe('handlers of a task skipped at apply time', () => {
+  it('a handler runs only if a task that notifies it still changed something; else it says why it did not run', async () => {
+    const root = roots.kvm01 as string;
+    const made = join(root, 'Y');
+    const log = join(root, 'handlers');
+    const commandTask = (name: string, run: string, notify: string[]) => task('command', { run, creates: made }, { name, notify });
+    const handler = (name: string) => task('command', { run: `echo ${name} >> ${log}` }, { name });
+    const plan = planFor({
+      kvm01: [
+        play([commandTask('make Y', `touch ${made}`, ['after make']), commandTask('also Y', `touch ${made}`, ['after also'])], {
+          handlers: [handler('after make'), handler('after also')],
+        }),
+      ],
+    });
+    const withCommand = (name: string) => (name === 'command' ? commandModule : findTestModule(name));
+    const apply = await runPlan(plan, options(new TestConnector(), 'apply', { findModule: withCommand }));
+    const tasks = apply.hosts[0]?.plays[0]?.tasks ?? [];
+    // "also Y" found Y made by then: skipped, so its handler did not run; the other one did.
+    expect(tasks.map((t) => [t.name, t.status, t.skipped])).toEqual([
+      ['make Y', 'changed', undefined],
+      ['also Y', 'ok', `${made} exists now`],
+      ['after make', 'changed', undefined],
+      ['after also', 'ok', NOTHING_CHANGED],
+    ]);
+    expect(readFileSync(log, 'utf8')).toBe('after make\n');
+    expect(apply.hosts[0]?.status).toBe('changed');
   });
 });
 
