@@ -61,6 +61,29 @@ export function resolveNotify(task: TaskDef, targets: Map<string, string[]>, err
   return out;
 }
 
+/**
+ * Handlers run once each, in the order they are defined, so a handler can
+ * notify only handlers defined after it (Ansible would run one defined
+ * before it in a second pass, or not at all: a plan must say which).
+ * `notify[i]` is handler i's resolved notify list.
+ */
+export function checkHandlerOrder(handlers: readonly TaskDef[], notify: readonly (readonly string[])[], errors: HostErrors): void {
+  const position = new Map(handlers.map((h, i) => [h.name, i]));
+  handlers.forEach((handler, i) => {
+    for (const name of notify[i] ?? []) {
+      const j = position.get(name);
+      if (j === undefined || j > i) continue;
+      errors.add(
+        new UserError(
+          j === i ? `handler '${name}' notifies itself` : `handler '${handler.name ?? ''}' notifies '${name}', which is defined before it`,
+          handler.doc.locate([...handler.path, 'notify']),
+          'handlers run once each, in the order they are defined: a handler can notify only handlers defined after it',
+        ),
+      );
+    }
+  });
+}
+
 function valueAt(task: TaskDef, path: readonly string[]): unknown {
   let value: unknown = task.doc.value;
   for (const part of [...task.path, ...path]) {

@@ -17,7 +17,7 @@ import { PLAN_FORMAT_VERSION, type CompiledHost, type CompiledPlan, type Compile
 import { MISSING, renderString, TemplateError } from '../template/index.ts';
 import { VERSION } from '../version.ts';
 import { CompileFailed, HostErrors } from './errors.ts';
-import { handlerTargets, resolveNotify, uniqueRoleHandlers } from './handlers.ts';
+import { checkHandlerOrder, handlerTargets, resolveNotify, uniqueRoleHandlers } from './handlers.ts';
 import { hideSecretValues, protectSecretVars } from './params.ts';
 import { lazyHostvars, locatedTemplateError, Scope, type VarLayer } from './scope.ts';
 import { tagSkipReason, unknownTagWarnings } from './tags.ts';
@@ -267,10 +267,10 @@ function planTasks(play: PlayDef, options: CompileOptions, findModule: (name: st
     if (taskPlan.tagSkip === undefined) taskPlan.staticParams = staticParams(taskPlan, errors, inlineSecrets);
     return taskPlan;
   };
-  return {
-    tasks: [...roleTasks, ...play.tasks].map((t, i) => plan(t, `${number}.${i + 1}`, false)),
-    handlers: handlerDefs.map((t, i) => plan(t, `${number}.h${i + 1}`, true)),
-  };
+  const tasks = [...roleTasks, ...play.tasks].map((t, i) => plan(t, `${number}.${i + 1}`, false));
+  const handlers = handlerDefs.map((t, i) => plan(t, `${number}.h${i + 1}`, true));
+  checkHandlerOrder(handlerDefs, handlers.map((h) => h.notify), errors);
+  return { tasks, handlers };
 }
 
 /**

@@ -187,18 +187,21 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
       unit.outcome.changes = changes.map((c) => redactChange(secrets, c, unit.task.params));
       if (changes.length > 0) unit.outcome.status = 'changed';
     });
+    // A handler that runs is diffed as it is reached: its changes decide whether it notifies further handlers.
     const notified = notifiedHandlers(
       tasks.map((u) => ({ notify: u.task.notify, changed: u.outcome.status === 'changed' })),
       play.handlers,
+      (i) => {
+        const unit = handlers[i] as Unit;
+        const changes = diffUnit(unit, outputs[tasks.length + i]);
+        if (!changes) return false;
+        unit.raw = changes;
+        unit.outcome.changes = changes.map((c) => redactChange(secrets, c, unit.task.params));
+        if (changes.length > 0) unit.outcome.status = 'changed';
+        return changes.length > 0;
+      },
     );
     const running = notified.map((i) => handlers[i] as Unit);
-    for (const unit of running) {
-      const changes = diffUnit(unit, outputs[tasks.length + handlers.indexOf(unit)]);
-      if (!changes) continue;
-      unit.raw = changes;
-      unit.outcome.changes = changes.map((c) => redactChange(secrets, c, unit.task.params));
-      if (changes.length > 0) unit.outcome.status = 'changed';
-    }
     // Handlers that were not notified are not part of the outcome (their probe failures do not matter).
     const reported = [...tasks, ...running];
     record.tasks = reported.map((u) => u.outcome);
@@ -222,9 +225,8 @@ export async function runPlayOnHost(session: HostSession, play: CompiledPlay, op
       }
     }
     progress('apply');
-    // A handler runs only if a task that notifies it still changed something at apply time.
-    const notifiers = (handler: Unit): number[] =>
-      steps.flatMap((s, i) => (!s.unit.outcome.handler && s.unit.task.notify.includes(handler.task.name) ? [i] : []));
+    // A handler runs only if a task (or an earlier handler) that notifies it still changed something at apply time.
+    const notifiers = (handler: Unit): number[] => steps.flatMap((s, i) => (s.unit !== handler && s.unit.task.notify.includes(handler.task.name) ? [i] : []));
     const script = buildApplyScript(
       steps.map((s) => (s.unit.outcome.handler ? { text: s.text, onlyIfChanged: notifiers(s.unit) } : { text: s.text })),
       marker,

@@ -59,6 +59,14 @@ describe('compile errors: one line each, file:line:col, what is wrong (what is a
     ]);
   });
 
+  it('a handler notifying one defined before it (or itself)', () => {
+    const hint = 'handlers run once each, in the order they are defined: a handler can notify only handlers defined after it';
+    expect(errorsOf('handler-order.yml')).toEqual([
+      `handler-order.yml:10:15: handler 'restart agent' notifies 'reload config', which is defined before it (${hint})`,
+      `handler-order.yml:13:15: handler 'loop' notifies itself (${hint})`,
+    ]);
+  });
+
   it('notify naming a handler that does not exist', () => {
     expect(errorsOf('notify.yml')).toEqual(["notify.yml:5:15: notify: no handler named 'restart agnet' in this play (did you mean 'restart agent'?)"]);
   });

@@ -54,6 +54,14 @@ describe('handlers', () => {
     );
     expect(order).toEqual([1, 2]);
   });
+  it('a handler that runs and changes something notifies the handlers after it', () => {
+    const chain = [{ name: 'a', notify: ['c'] }, { name: 'b', notify: [] }, { name: 'c', notify: [] }, { name: 'd', notify: [] }];
+    const tasks = [{ notify: ['a'], changed: true }];
+    expect(notifiedHandlers(tasks, chain, (i) => i === 0)).toEqual([0, 2]);
+    // a ran but changed nothing: it notifies nobody.
+    expect(notifiedHandlers(tasks, chain, () => false)).toEqual([0]);
+  });
+
   it('lists notifications that name no handler', () => {
     const t = { id: '0.0', name: 't', module: 'm', params: {}, notify: ['nope', 'restart frr'], tags: [], source: 's' };
     expect(unknownNotifications([t], [{ ...t, name: 'restart frr', notify: [] }])).toEqual(['nope']);

@@ -314,6 +314,53 @@ describe('handlers of a task skipped at apply time', () => {
     expect(readFileSync(log, 'utf8')).toBe('after make\n');
     expect(apply.hosts[0]?.status).toBe('changed');
   });
+
+  it('a handler notifies the handlers after it; skipped at apply, it leaves them skipped too', async () => {
+    const root = roots.kvm01 as string;
+    const made = join(root, 'Z');
+    const log = join(root, 'chain');
+    const handler = (name: string, notify: string[]) => task('command', { run: `echo ${name} >> ${log}` }, { name, notify });
+    const plan = (first: string) =>
+      planFor({
+        kvm01: [
+          play([task('command', { run: first, creates: made }, { name: 'make Z', notify: ['reload'] })], {
+            handlers: [handler('reload', ['restart']), handler('unrelated', []), handler('restart', [])],
+          }),
+        ],
+      });
+    const withCommand = (name: string) => (name === 'command' ? commandModule : findTestModule(name));
+    const check = await runPlan(plan(`touch ${made}`), options(new TestConnector(), 'check', { findModule: withCommand }));
+    expect(check.hosts[0]?.plays[0]?.tasks.map((t) => [t.name, t.handler])).toEqual([
+      ['make Z', false],
+      ['reload', true],
+      ['restart', true],
+    ]);
+    const apply = await runPlan(plan(`touch ${made}`), options(new TestConnector(), 'apply', { findModule: withCommand }));
+    expect(apply.hosts[0]?.plays[0]?.tasks.map((t) => t.status)).toEqual(['changed', 'changed', 'changed']);
+    expect(readFileSync(log, 'utf8')).toBe('reload\nrestart\n');
+    // Skipped at apply, a task leaves its handler and the handler's own handlers quiet.
+    rmSync(made);
+    rmSync(log);
+    const quiet = planFor({
+      kvm01: [
+        play(
+          [
+            task('command', { run: `touch ${made}`, creates: made }, { name: 'make Z' }),
+            task('command', { run: `touch ${made}`, creates: made }, { name: 'also Z', notify: ['reload'] }),
+          ],
+          { handlers: [handler('reload', ['restart']), handler('restart', [])] },
+        ),
+      ],
+    });
+    const apply2 = await runPlan(quiet, options(new TestConnector(), 'apply', { findModule: withCommand }));
+    expect(apply2.hosts[0]?.plays[0]?.tasks.map((t) => [t.name, t.status, t.skipped])).toEqual([
+      ['make Z', 'changed', undefined],
+      ['also Z', 'ok', `${made} exists now`],
+      ['reload', 'ok', NOTHING_CHANGED],
+      ['restart', 'ok', NOTHING_CHANGED],
+    ]);
+    expect(existsSync(log)).toBe(false);
+  });
 });
 
 describe('serial and max_fail_percentage', () => {
