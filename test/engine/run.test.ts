@@ -396,24 +396,14 @@ describe('serial and max_fail_percentage', () => {
     let now = 0;
     let peak = 0;
     const connector = new TestConnector();
-    const inner = connector.connect.bind(connector);
-    connector.connect = async (host: string) => {
-      const conn = await inner(host);
-      return {
-        get execCount() {
-          return conn.execCount;
-        },
-        runScript: async (s: string) => {
-          now += 1;
-          peak = Math.max(peak, now);
-          try {
-            return await conn.runScript(s);
-          } finally {
-            now -= 1;
-          }
-        },
-        close: () => conn.close(),
-      };
+    connector.around = async (run) => {
+      now += 1;
+      peak = Math.max(peak, now);
+      try {
+        return await run();
+      } finally {
+        now -= 1;
+      }
     };
     const p = files(1);
     await runPlan(planFor({ h1: [p], h2: [p], h3: [p], h4: [p] }), options(connector, 'check', { forks: 2 }));
@@ -427,20 +417,10 @@ describe('interrupting (Ctrl-C)', () => {
     makeHosts('h1', 'h2', 'h3');
     const stop = new AbortController();
     const connector = new TestConnector();
-    const inner = connector.connect.bind(connector);
-    connector.connect = async (host: string) => {
-      const conn = await inner(host);
-      return {
-        get execCount() {
-          return conn.execCount;
-        },
-        runScript: async (s: string) => {
-          const result = await conn.runScript(s);
-          stop.abort(); // the operator presses Ctrl-C while the first probe is out
-          return result;
-        },
-        close: () => conn.close(),
-      };
+    connector.around = async (run) => {
+      const result = await run();
+      stop.abort(); // the operator presses Ctrl-C while the first probe is out
+      return result;
     };
     const p = files(1);
     const apply = await runPlan(planFor({ h1: [p], h2: [p], h3: [p] }), options(connector, 'apply', { forks: 1, signal: stop.signal }));

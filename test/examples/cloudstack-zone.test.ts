@@ -6,7 +6,7 @@
  * converges, and bootstraps kvm04 in one run — what `npm run demo` does.
  * The benchmark's two playbooks are checked to describe one desired state.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,10 +149,7 @@ labSuite('the reference zone in the lab (what npm run demo does)', () => {
     delete topology.name;
     lab = await startLab('csz', topology);
   }, 120_000);
-  afterAll(async () => {
-    await stopLab(lab);
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopLab(lab, dir));
 
   it('check shows changes (exit 2), apply applies and verifies them, check again is clean', async () => {
     const check = await zonectl(['check', '--json', ...zone(), SITE]);

@@ -6,7 +6,7 @@
  * ifupdown files. check → apply → check is empty → a hand change is found.
  * And the linux-router role on this kernel, which has no 802.1Q support.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -56,13 +56,7 @@ labSuite('kvm-network role in the lab, through the CLI', () => {
     args = ['-i', lab.inventoryFile, '--roles-path', join(ROOT, 'roles'), '-e', `kvm_network_mgmt_address=${address}/24`, '-e', `kvm_network_mgmt_gateway=${gateway}`, 'site.yml'];
   }, 300_000);
 
-  afterAll(async () => {
-    try {
-      await stopLab(lab);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 300_000);
+  afterAll(() => stopLab(lab, dir), 300_000);
 
   it('check shows the bridges, the address move and the persisted files', async () => {
     const run = await zonectl('check', ...args);

@@ -7,7 +7,7 @@
  * session uses an MD5 password given as `!secret`, whose value must appear in
  * no output and no saved plan.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -146,10 +146,7 @@ labSuite('frr: BGP between two lab routers through the CLI', () => {
     await ok('r1', 'ip addr add 10.99.0.1/30 dev eth1 && ip link set eth1 up');
     await ok('r2', 'ip addr add 10.99.0.2/30 dev eth1 && ip link set eth1 up');
   });
-  afterAll(async () => {
-    await stopLab(lab);
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, SLOW);
+  afterAll(() => stopLab(lab, dir), SLOW);
 
   it('peers over eBGP with an MD5 password; each router learns what the other may send', async () => {
     // Forwarding belongs to sysctl: FRR's reload would switch it on (`no ip forwarding` is not in the file).

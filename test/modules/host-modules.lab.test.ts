@@ -7,7 +7,7 @@
  * → check is empty; predicted = applied; hand changes found and repaired;
  * other files left alone.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -95,13 +95,7 @@ labSuite('host modules in the lab, through the CLI', () => {
     await on('echo 0 > /proc/sys/net/ipv4/ip_forward');
   }, 300_000);
 
-  afterAll(async () => {
-    try {
-      await stopLab(lab);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 300_000);
+  afterAll(() => stopLab(lab, dir), 300_000);
 
   let predicted: string[] = [];
 

@@ -7,7 +7,7 @@
  * handler runs once per change where the agent is installed, and does nothing
  * where it is not.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -85,13 +85,7 @@ labSuite('kvm-host role in the lab, through the CLI', () => {
     await on('kvm01', 'echo 0 > /proc/sys/net/bridge/bridge-nf-call-arptables');
   }, 300_000);
 
-  afterAll(async () => {
-    try {
-      await stopLab(lab);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 300_000);
+  afterAll(() => stopLab(lab, dir), 300_000);
 
   let predicted: JsonRun | undefined;
 

@@ -15,7 +15,7 @@
  *    agent's ports from another network (a second node over a data link) are
  *    dropped, and the answers to kvm01's own connections come back.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,13 +107,7 @@ labSuite('nftables in the lab, through the CLI', () => {
     othersBefore = await othersNow();
   }, 300_000);
 
-  afterAll(async () => {
-    try {
-      await stopLab(lab);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 300_000);
+  afterAll(() => stopLab(lab, dir), 300_000);
 
   it('creates the owned table, persisted and included from the node’s /etc/nftables.conf; a second run is empty', async () => {
     const check = await zonectl('check', ...inventory, '-e', 'body=router.nft', 'table.yml');

@@ -4,7 +4,7 @@
  * sharing an `eth1` segment as the guest uplink. The mesh group holds three of
  * them first; the fourth joins later and every node gets its tunnels in one run.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -81,10 +81,7 @@ labSuite('kvm-ovs role on a lab of OVS hypervisors, through the CLI', () => {
     // What the cloudstack-agent package leaves on a hypervisor: its config directory and a file with other keys.
     for (const node of NODES) await ok(node, "mkdir -p /etc/cloudstack/agent && printf 'host=10.0.0.5\\nguest.network.device=cloudbr1\\n' > /etc/cloudstack/agent/agent.properties");
   });
-  afterAll(async () => {
-    await stopLab(lab);
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopLab(lab, dir));
 
   it('builds bridges, the uplink trunk, agent keys and a three-node GRE mesh with drop flows', async () => {
     const result = await zonectl(['apply', '--json', '-i', inventory(['kvm01', 'kvm02', 'kvm03']), join(dir, 'site.yml')]);

@@ -83,14 +83,22 @@ export async function startLab(prefix: string, topology: string | Record<string,
   }
 }
 
-/** Takes the lab down (everything it made) and removes its temp topology dir. Safe to call twice. */
-export async function stopLab(lab: LabState | string | undefined): Promise<void> {
-  if (lab === undefined) return;
-  const name = typeof lab === 'string' ? lab : lab.name;
-  await labDown(name);
-  const dir = topologyDirs.get(name);
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  topologyDirs.delete(name);
+/**
+ * Takes the lab down (everything it made) and removes its temp topology dir,
+ * then the test's own scratch dir when given, even when taking the lab down
+ * failed. Safe to call twice.
+ */
+export async function stopLab(lab: LabState | string | undefined, scratchDir?: string): Promise<void> {
+  try {
+    if (lab === undefined) return;
+    const name = typeof lab === 'string' ? lab : lab.name;
+    await labDown(name);
+    const dir = topologyDirs.get(name);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    topologyDirs.delete(name);
+  } finally {
+    if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+  }
 }
 
 export interface CommandResult {

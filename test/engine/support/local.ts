@@ -17,6 +17,8 @@ export class TestConnector implements Connector {
   /** Every script sent, by host. */
   readonly scripts = new Map<string, string[]>();
   readonly connects = new Map<string, number>();
+  /** Wraps every script run (to count scripts in flight, or act while one is out). */
+  around: (run: () => Promise<ExecResult>) => Promise<ExecResult> = (run) => run();
 
   async connect(host: string): Promise<HostConnection> {
     this.connects.set(host, (this.connects.get(host) ?? 0) + 1);
@@ -29,10 +31,10 @@ export class TestConnector implements Connector {
       get execCount() {
         return count;
       },
-      runScript(script: string): Promise<ExecResult> {
+      runScript: (script: string): Promise<ExecResult> => {
         count += 1;
         sent.push(script);
-        return runSh(script);
+        return this.around(() => runSh(script));
       },
       async close() {},
     };
